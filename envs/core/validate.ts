@@ -1,0 +1,70 @@
+/** Shared checks that turn bad actions and options into one clear error line. */
+import { Box, describe } from '../spaces/box.js';
+import type { Space } from '../spaces/space.js';
+import { formatShape, isNDArray, sameShape } from './ndarray.js';
+import { InvalidActionError, InvalidOptionError } from './errors.js';
+
+/**
+ * Validate a Box action and return its values. Wrong structure, shape or non-finite values are
+ * errors; out-of-bounds values are clipped when `outOfBounds` is 'clip', else an error.
+ */
+export function boxActionValues(space: Box<never> | Box<any>, action: unknown, outOfBounds: 'clip' | 'error'): ArrayLike<number> {
+  if (!isNDArray(action)) {
+    throw new InvalidActionError(`action must be an NDArray of shape ${formatShape(space.shape)}, got ${describe(action)}`);
+  }
+  if (!sameShape(action.shape, space.shape) || action.data.length !== space.size) {
+    throw new InvalidActionError(`action shape ${formatShape(action.shape)} does not match the action space ${space.toString()}`);
+  }
+  const values = action.data;
+  let inside = true;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    if (!Number.isFinite(x)) throw new InvalidActionError(`action element ${i} is ${x}; actions must be finite`);
+    if (x < space.low[i]! || x > space.high[i]!) {
+      if (outOfBounds === 'error') {
+        throw new InvalidActionError(`action element ${i} = ${x} is outside [${space.low[i]}, ${space.high[i]}] of ${space.toString()}`);
+      }
+      inside = false;
+    }
+  }
+  if (inside) return values;
+  return Float64Array.from(values, (x, i) => Math.min(Math.max(x, space.low[i]!), space.high[i]!));
+}
+
+/** Any-space action check: throws with the space's own explanation. */
+export function assertAction(space: Space<unknown>, action: unknown): void {
+  const why = space.explain(action);
+  if (why !== undefined) throw new InvalidActionError(`invalid action for ${space.toString()}: ${why}`);
+}
+
+/** A finite number option within [min, max]. */
+export function numberOption(name: string, value: unknown, min = -Infinity, max = Infinity): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new InvalidOptionError(`option '${name}' must be a finite number in [${min}, ${max}], got ${String(value)}`);
+  }
+  return value;
+}
+
+/** An integer option within [min, max]. */
+export function integerOption(name: string, value: unknown, min = -Infinity, max = Infinity): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidOptionError(`option '${name}' must be an integer in [${min}, ${max}], got ${String(value)}`);
+  }
+  return value;
+}
+
+/** One of a fixed list of strings. */
+export function choiceOption<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+    throw new InvalidOptionError(`option '${name}' must be one of ${choices.join(', ')}, got ${String(value)}`);
+  }
+  return value as T;
+}
+
+/** Reject keys of `options` that are not in `known`, naming the valid ones. */
+export function rejectUnknownOptions(where: string, options: object, known: readonly string[]): void {
+  const unknown = Object.keys(options).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw new InvalidOptionError(`${where}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; valid options: ${known.join(', ') || '(none)'}`);
+  }
+}

@@ -1,0 +1,11 @@
+/** latentgym environments: the Gym-style core, spaces, wrappers, vector envs and built-in envs. */
+export * from './core/env.js';
+export * from './core/errors.js';
+export * from './core/ndarray.js';
+export { Rng } from './core/rng.js';
+export * from './spaces/index.js';
+export * from './registration.js';
+export * from './wrappers/index.js';
+export * from './vector/index.js';
+export { checkEnv, type CheckEnvOptions } from './checker.js';
+export * from './classic/index.js';

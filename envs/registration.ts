@@ -1,0 +1,131 @@
+/**
+ * The environment registry: `register(id, factory, {...})` and `make(id, options)`.
+ * `make` wraps the env in PassiveEnvChecker, then TimeLimit, then OrderEnforcing. Gymnasium puts the
+ * time limit outermost; we put order enforcement there so it also refuses a step after truncation.
+ */
+import type { Env, RenderMode } from './core/env.js';
+import { RENDER_MODES } from './core/env.js';
+import { InvalidOptionError, RegistrationError } from './core/errors.js';
+import { rejectUnknownOptions } from './core/validate.js';
+import { PassiveEnvChecker } from './wrappers/passive-env-checker.js';
+import { OrderEnforcing } from './wrappers/order-enforcing.js';
+import { TimeLimit } from './wrappers/time-limit.js';
+
+/** Options every env receives from `make`, besides its own. */
+export interface CommonEnvOptions {
+  renderMode?: RenderMode | undefined;
+}
+
+export type EnvFactory<Opts extends object = Record<string, unknown>> =
+  (options: Opts & CommonEnvOptions) => Env<any, any>;
+
+export interface RegisterOptions<Opts extends object> {
+  /** Episodes are truncated after this many steps (TimeLimit); omit for no limit. */
+  maxEpisodeSteps?: number;
+  /** Default values of the env's own options; their keys are the only options `make` accepts. */
+  defaults?: Opts;
+  rewardThreshold?: number;
+  /** Whether the same seed can give different episodes (then the checker skips determinism). */
+  nondeterministic?: boolean;
+  description?: string;
+}
+
+export interface EnvSpec {
+  readonly id: string;
+  readonly factory: EnvFactory<any>;
+  readonly maxEpisodeSteps: number | undefined;
+  readonly defaults: Readonly<Record<string, unknown>>;
+  readonly rewardThreshold: number | undefined;
+  readonly nondeterministic: boolean;
+  readonly description: string;
+  /** The options `make` was called with (only on the spec attached to a made env). */
+  readonly options?: Readonly<Record<string, unknown>>;
+}
+
+export interface MakeOptions extends CommonEnvOptions {
+  /** Overrides the registered limit; 0 or null removes the TimeLimit. */
+  maxEpisodeSteps?: number | null;
+  /** Skip the passive checker (it only inspects the first reset and step). */
+  disableEnvChecker?: boolean;
+  [envOption: string]: unknown;
+}
+
+const MAKE_OPTIONS = ['renderMode', 'maxEpisodeSteps', 'disableEnvChecker'] as const;
+const ID_PATTERN = /^(?:[\w:.-]+\/)?[A-Za-z][\w:.-]*?(?:-v\d+)$/;
+
+const registry = new Map<string, EnvSpec>();
+
+export function register<Opts extends object = Record<string, unknown>>(
+  id: string,
+  factory: EnvFactory<Opts>,
+  options: RegisterOptions<Opts> = {},
+): EnvSpec {
+  if (!ID_PATTERN.test(id)) {
+    throw new RegistrationError(`register: id '${id}' must look like 'Name-vN' (optionally 'namespace/Name-vN')`);
+  }
+  if (registry.has(id)) throw new RegistrationError(`register: '${id}' is already registered`);
+  if (typeof factory !== 'function') throw new RegistrationError(`register: factory for '${id}' must be a function`);
+  const { maxEpisodeSteps } = options;
+  if (maxEpisodeSteps !== undefined && (!Number.isInteger(maxEpisodeSteps) || maxEpisodeSteps <= 0)) {
+    throw new RegistrationError(`register: maxEpisodeSteps for '${id}' must be a positive integer`);
+  }
+  const spec: EnvSpec = {
+    id,
+    factory: factory as EnvFactory<any>,
+    maxEpisodeSteps,
+    defaults: Object.freeze({ ...(options.defaults ?? {}) }) as Record<string, unknown>,
+    rewardThreshold: options.rewardThreshold,
+    nondeterministic: options.nondeterministic ?? false,
+    description: options.description ?? '',
+  };
+  registry.set(id, spec);
+  return spec;
+}
+
+/** Remove a registration (mainly for tests and for re-registering a user env). */
+export function deregister(id: string): boolean {
+  return registry.delete(id);
+}
+
+export function registeredIds(): string[] {
+  return [...registry.keys()].sort();
+}
+
+export function spec(id: string): EnvSpec {
+  const found = registry.get(id);
+  if (found) return found;
+  const base = id.replace(/-v\d+$/, '');
+  const versions = registeredIds().filter((k) => k.replace(/-v\d+$/, '') === base);
+  const hint = versions.length > 0 ? ` (registered versions: ${versions.join(', ')})` : '';
+  throw new RegistrationError(`unknown env id '${id}'${hint}; registered: ${registeredIds().join(', ') || '(none)'}`);
+}
+
+/**
+ * Build a registered env with its standard wrappers. Unknown option names and values whose type
+ * differs from the registered default are rejected with the option's name.
+ */
+export function make<O = unknown, A = unknown>(id: string, options: MakeOptions = {}): Env<O, A> {
+  const envSpec = spec(id);
+  rejectUnknownOptions(`make('${id}')`, options, [...MAKE_OPTIONS, ...Object.keys(envSpec.defaults)]);
+  const { renderMode, maxEpisodeSteps, disableEnvChecker, ...envOptions } = options;
+  if (renderMode !== undefined && !RENDER_MODES.includes(renderMode)) {
+    throw new InvalidOptionError(`make('${id}'): option 'renderMode' must be one of ${RENDER_MODES.join(', ')}, got ${String(renderMode)}`);
+  }
+  for (const [key, value] of Object.entries(envOptions)) {
+    const expected = envSpec.defaults[key];
+    if (expected !== undefined && expected !== null && value !== undefined && typeof value !== typeof expected) {
+      throw new InvalidOptionError(`make('${id}'): option '${key}' must be a ${typeof expected}, got ${typeof value} ${JSON.stringify(value)}`);
+    }
+  }
+  const limit = maxEpisodeSteps === undefined ? envSpec.maxEpisodeSteps : maxEpisodeSteps ?? undefined;
+  if (limit !== undefined && limit !== 0 && (!Number.isInteger(limit) || limit < 0)) {
+    throw new InvalidOptionError(`make('${id}'): option 'maxEpisodeSteps' must be a positive integer, got ${String(limit)}`);
+  }
+  let env: Env<any, any> = envSpec.factory({ ...envSpec.defaults, ...envOptions, renderMode });
+  const madeSpec: EnvSpec = { ...envSpec, maxEpisodeSteps: limit || undefined, options: { ...options } };
+  env.spec = madeSpec;
+  if (!disableEnvChecker) env = new PassiveEnvChecker(env);
+  if (limit) env = new TimeLimit(env, limit);
+  env = new OrderEnforcing(env);
+  return env as Env<O, A>;
+}

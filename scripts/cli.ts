@@ -1,0 +1,52 @@
+/** The `latentgym` command line. Every error is one line on stderr and a non-zero exit code. */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import '../envs/index.js';
+import { LatentGymError } from '../envs/core/errors.js';
+import { envsCommand } from './commands/envs.js';
+import { rolloutCommand } from './commands/rollout.js';
+import { benchCommand } from './commands/bench.js';
+import { UsageError, importUserModules, packageVersion, resolveImports } from './cli-support.js';
+
+function reportAndExit(message: string, code: number): never {
+  process.stderr.write(`latentgym: ${message.split('\n')[0]}\n`);
+  process.exit(code);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await yargs(argv)
+    .scriptName('latentgym')
+    .usage('$0 <command> [options]')
+    .option('import', {
+      type: 'string', array: true, global: true, default: [] as string[],
+      describe: 'JS module(s) that register custom envs, loaded first (also inside worker threads)',
+    })
+    .middleware(async (args) => {
+      const urls = resolveImports((args.import as string[] | undefined) ?? []);
+      await importUserModules(urls);
+      args.importUrls = urls;
+    })
+    .command(envsCommand)
+    .command(rolloutCommand)
+    .command(benchCommand)
+    .demandCommand(1, 'name a command: envs, rollout, bench')
+    .recommendCommands()
+    .strict()
+    .version(packageVersion())
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .fail((message, error) => {
+      if (error && !(error instanceof UsageError || error instanceof LatentGymError)) throw error;
+      reportAndExit(error ? error.message : `${message} (see --help)`, error instanceof LatentGymError ? 1 : 2);
+    })
+    .parseAsync();
+}
+
+main(hideBin(process.argv)).catch((error: unknown) => {
+  if (error instanceof UsageError) reportAndExit(error.message, 2);
+  if (error instanceof LatentGymError) reportAndExit(error.message, 1);
+  if (process.env.LATENTGYM_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  reportAndExit(`${message} (set LATENTGYM_DEBUG=1 for the stack)`, 1);
+});
