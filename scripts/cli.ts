@@ -37,8 +37,10 @@ export async function main(argv: string[]): Promise<void> {
     .alias('h', 'help')
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((message, error) => {
-      if (error && !(error instanceof UsageError || error instanceof LatentGymError)) throw error;
-      reportAndExit(error ? error.message : `${message} (see --help)`, error instanceof LatentGymError ? 1 : 2);
+      // yargs wraps errors thrown by `coerce` in a YError carrying their message.
+      const usage = !error || error instanceof UsageError || error.name === 'YError';
+      if (!usage && !(error instanceof LatentGymError)) throw error;
+      reportAndExit(error ? error.message : `${message} (see --help)`, usage ? 2 : 1);
     })
     .parseAsync();
 }

@@ -21,11 +21,13 @@
  * pixels; non-square frames use scale = min(W, H) / 4.4; Gymnasium's torque arrow is not drawn, as it
  * would leak the last action into the pixels.
  */
-import { Env, type EnvMetadata, type Frame, type RenderMode, type ResetArgs, type ResetResult, type StepResult, RENDER_MODES } from '../core/env.js';
+import { Env, type EnvMetadata, type Frame, type RenderMode, type ResetArgs, type ResetResult, type StepResult } from '../core/env.js';
 import { ResetNeededError } from '../core/errors.js';
 import type { NDArray } from '../core/ndarray.js';
 import type { Rng } from '../core/rng.js';
-import { boxActionValues, choiceOption, integerOption, numberOption, rejectUnknownOptions } from '../core/validate.js';
+import {
+  RENDER_OPTION_NAMES, type RenderOptions, boxActionValues, choiceOption, numberOption, rejectUnknownOptions, renderOptions,
+} from '../core/validate.js';
 import { Box } from '../spaces/box.js';
 import { type Color, type Raster, createRaster, fillBackground, fillCapsule, fillDisc } from '../render/raster2d.js';
 
@@ -162,21 +164,16 @@ export function sampleE2CTransition(rng: Pick<Rng, 'uniform'>, g = PENDULUM_DEFA
 export type PendulumObservationMode = 'state' | 'e2c';
 export type PendulumObservation = NDArray<'float32'> | NDArray<'uint8'>;
 
-export interface PendulumOptions {
+export interface PendulumOptions extends RenderOptions {
   /** Gravity, m/s^2, in [0, 100]. Default 10. */
   g?: number;
-  /** Size of rgb_array frames, px (integers >= 8). Default 64 x 64. */
-  renderWidth?: number;
-  renderHeight?: number;
   /** 'state' (default) or 'e2c' (two 48x48 grayscale frames). */
   observation?: PendulumObservationMode;
-  renderMode?: RenderMode | undefined;
 }
 
-const OPTION_NAMES = ['g', 'renderWidth', 'renderHeight', 'observation', 'renderMode'] as const;
+const OPTION_NAMES = ['g', 'observation', ...RENDER_OPTION_NAMES] as const;
 const RESET_OPTION_NAMES = ['xInit', 'yInit'] as const;
 const OBSERVATION_MODES: readonly PendulumObservationMode[] = ['state', 'e2c'];
-const MAX_RENDER_SIZE = 4096;
 
 export class PendulumEnv extends Env<PendulumObservation, NDArray<'float32'>> {
   readonly observationSpace: Box<'float32'> | Box<'uint8'>;
@@ -197,10 +194,8 @@ export class PendulumEnv extends Env<PendulumObservation, NDArray<'float32'>> {
     super();
     rejectUnknownOptions('PendulumEnv', options, OPTION_NAMES);
     this.g = numberOption('g', options.g ?? PENDULUM_DEFAULT_G, 0, 100);
-    this.renderWidth = integerOption('renderWidth', options.renderWidth ?? 64, 8, MAX_RENDER_SIZE);
-    this.renderHeight = integerOption('renderHeight', options.renderHeight ?? 64, 8, MAX_RENDER_SIZE);
+    ({ renderMode: this.renderMode, renderWidth: this.renderWidth, renderHeight: this.renderHeight } = renderOptions(options));
     this.observationMode = choiceOption('observation', options.observation ?? 'state', OBSERVATION_MODES);
-    this.renderMode = options.renderMode === undefined ? undefined : choiceOption('renderMode', options.renderMode, RENDER_MODES);
     this.observationSpace = this.observationMode === 'state'
       ? new Box<'float32'>({ low: [-1, -1, -PENDULUM_MAX_SPEED], high: [1, 1, PENDULUM_MAX_SPEED] })
       : new Box<'uint8'>({ low: 0, high: 255, shape: E2C_OBS_SHAPE, dtype: 'uint8' });

@@ -24,10 +24,12 @@
  *   scaled uniformly by min(W, H) / 40 and centred, with the goal region (radius = threshold) as a
  *   green disc beneath the agent.
  */
-import { Env, type EnvMetadata, type Frame, type RenderMode, type ResetArgs, type ResetResult, type StepResult, RENDER_MODES } from '../core/env.js';
+import { Env, type EnvMetadata, type Frame, type RenderMode, type ResetArgs, type ResetResult, type StepResult } from '../core/env.js';
 import { InvalidOptionError, ResetNeededError } from '../core/errors.js';
 import type { NDArray } from '../core/ndarray.js';
-import { boxActionValues, choiceOption, integerOption, numberOption, rejectUnknownOptions } from '../core/validate.js';
+import {
+  RENDER_OPTION_NAMES, type RenderOptions, boxActionValues, choiceOption, numberOption, rejectUnknownOptions, renderOptions,
+} from '../core/validate.js';
 import { Box } from '../spaces/box.js';
 import { type Color, type Raster, createRaster, fillBackground, fillDisc, fillRect } from '../render/raster2d.js';
 
@@ -155,7 +157,7 @@ export function planarObservation(x: number, y: number, out = new Uint8Array(PLA
 export type PlanarObservationMode = 'pixels' | 'state';
 export type PlanarObservation = NDArray<'uint8'> | NDArray<'float32'>;
 
-export interface PlanarOptions {
+export interface PlanarOptions extends RenderOptions {
   /** Goal position, px; must be a free position. Default (37, 37). */
   goalX?: number;
   goalY?: number;
@@ -163,16 +165,11 @@ export interface PlanarOptions {
   threshold?: number;
   /** 'pixels' (default, 40x40 uint8) or 'state' (float32 [x, y, goalX, goalY]). */
   observation?: PlanarObservationMode;
-  /** Size of rgb_array frames, px (integers >= 8). Default 64 x 64. */
-  renderWidth?: number;
-  renderHeight?: number;
-  renderMode?: RenderMode | undefined;
 }
 
-const OPTION_NAMES = ['goalX', 'goalY', 'threshold', 'observation', 'renderWidth', 'renderHeight', 'renderMode'] as const;
+const OPTION_NAMES = ['goalX', 'goalY', 'threshold', 'observation', ...RENDER_OPTION_NAMES] as const;
 const RESET_OPTION_NAMES = ['start', 'goal'] as const;
 const OBSERVATION_MODES: readonly PlanarObservationMode[] = ['pixels', 'state'];
-const MAX_RENDER_SIZE = 4096;
 
 export class PlanarEnv extends Env<PlanarObservation, NDArray<'float32'>> {
   readonly observationSpace: Box<'uint8'> | Box<'float32'>;
@@ -206,9 +203,7 @@ export class PlanarEnv extends Env<PlanarObservation, NDArray<'float32'>> {
     }
     this.threshold = threshold;
     this.observationMode = choiceOption('observation', options.observation ?? 'pixels', OBSERVATION_MODES);
-    this.renderWidth = integerOption('renderWidth', options.renderWidth ?? 64, 8, MAX_RENDER_SIZE);
-    this.renderHeight = integerOption('renderHeight', options.renderHeight ?? 64, 8, MAX_RENDER_SIZE);
-    this.renderMode = options.renderMode === undefined ? undefined : choiceOption('renderMode', options.renderMode, RENDER_MODES);
+    ({ renderMode: this.renderMode, renderWidth: this.renderWidth, renderHeight: this.renderHeight } = renderOptions(options));
     this.observationSpace = this.observationMode === 'pixels'
       ? new Box<'uint8'>({ low: 0, high: 255, shape: OBS_SHAPE, dtype: 'uint8' })
       : new Box<'float32'>({ low: PLANAR_MIN_POSITION, high: PLANAR_MAX_POSITION, shape: STATE_SHAPE });

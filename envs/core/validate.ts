@@ -3,6 +3,7 @@ import { Box, describe } from '../spaces/box.js';
 import type { Space } from '../spaces/space.js';
 import { formatShape, isNDArray, sameShape } from './ndarray.js';
 import { InvalidActionError, InvalidOptionError } from './errors.js';
+import { RENDER_MODES, type RenderMode } from './env.js';
 
 /**
  * Validate a Box action and return its values. Wrong structure, shape or non-finite values are
@@ -67,4 +68,26 @@ export function rejectUnknownOptions(where: string, options: object, known: read
   if (unknown.length > 0) {
     throw new InvalidOptionError(`${where}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; valid options: ${known.join(', ') || '(none)'}`);
   }
+}
+
+/** The rendering options shared by every env that draws frames. */
+export interface RenderOptions {
+  renderMode?: RenderMode | undefined;
+  /** Frame width and height, px (integers in [8, 4096]). Default 64 x 64. */
+  renderWidth?: number;
+  renderHeight?: number;
+}
+
+export const RENDER_OPTION_NAMES = ['renderMode', 'renderWidth', 'renderHeight'] as const;
+const MAX_RENDER_SIZE = 4096;
+
+/** Validated render mode and frame size. */
+export function renderOptions(options: RenderOptions, defaultSize = 64): {
+  renderMode: RenderMode | undefined; renderWidth: number; renderHeight: number;
+} {
+  return {
+    renderMode: options.renderMode === undefined ? undefined : choiceOption('renderMode', options.renderMode, RENDER_MODES),
+    renderWidth: integerOption('renderWidth', options.renderWidth ?? defaultSize, 8, MAX_RENDER_SIZE),
+    renderHeight: integerOption('renderHeight', options.renderHeight ?? defaultSize, 8, MAX_RENDER_SIZE),
+  };
 }
