@@ -1,22 +1,30 @@
 /** Shared checks that turn bad actions and options into one clear error line. */
 import { Box, describe } from '../spaces/box.js';
 import type { Space } from '../spaces/space.js';
-import { formatShape, isNDArray, sameShape } from './ndarray.js';
+import { type TypedArray, formatShape, isNDArray, sameShape } from './ndarray.js';
 import { InvalidActionError, InvalidOptionError } from './errors.js';
 import { RENDER_MODES, type RenderMode } from './env.js';
+
+/**
+ * The values of a Box action after checking it is an NDArray of the space's shape (values are not
+ * checked). `where` prefixes the message, e.g. the wrapper that received the action.
+ */
+export function boxActionData(space: Box<any>, action: unknown, where = 'action'): TypedArray {
+  if (!isNDArray(action)) {
+    throw new InvalidActionError(`${where} must be an NDArray of shape ${formatShape(space.shape)}, got ${describe(action)}`);
+  }
+  if (!sameShape(action.shape, space.shape) || action.data.length !== space.size) {
+    throw new InvalidActionError(`${where} shape ${formatShape(action.shape)} does not match the action space ${space.toString()}`);
+  }
+  return action.data;
+}
 
 /**
  * Validate a Box action and return its values. Wrong structure, shape or non-finite values are
  * errors; out-of-bounds values are clipped when `outOfBounds` is 'clip', else an error.
  */
-export function boxActionValues(space: Box<never> | Box<any>, action: unknown, outOfBounds: 'clip' | 'error'): ArrayLike<number> {
-  if (!isNDArray(action)) {
-    throw new InvalidActionError(`action must be an NDArray of shape ${formatShape(space.shape)}, got ${describe(action)}`);
-  }
-  if (!sameShape(action.shape, space.shape) || action.data.length !== space.size) {
-    throw new InvalidActionError(`action shape ${formatShape(action.shape)} does not match the action space ${space.toString()}`);
-  }
-  const values = action.data;
+export function boxActionValues(space: Box<any>, action: unknown, outOfBounds: 'clip' | 'error'): ArrayLike<number> {
+  const values = boxActionData(space, action);
   let inside = true;
   for (let i = 0; i < values.length; i++) {
     const x = values[i]!;

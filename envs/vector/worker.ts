@@ -46,20 +46,11 @@ process.on('exit', (code) => {
   }
 });
 
-/** Register the built-in envs (../index.js) and the user's modules, then build the env. */
+/** Register the built-in envs and the user's modules, then build the env. */
 async function buildEnv(): Promise<AutoresettingEnv> {
   const { make } = await import('../registration.js');
   const { AutoresettingEnv, autoresetModeOption } = await import('./autoreset.js');
-  // The package index registers the built-in envs. In a partial build (some of its modules not
-  // compiled yet) it cannot load; user envs from `imports` still work, and the reason is kept for
-  // the error message if the env id then turns out to be unknown.
-  let indexProblem: string | undefined;
-  try {
-    await import('../index.js');
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    indexProblem = (error as Error).message;
-  }
+  await import('../index.js'); // registers the built-in envs
   for (const url of init.imports) {
     try {
       await import(url);
@@ -72,8 +63,7 @@ async function buildEnv(): Promise<AutoresettingEnv> {
     return new AutoresettingEnv(make(init.id, init.options), autoresetModeOption(init.autoresetMode));
   } catch (error) {
     if (error instanceof Error && error.name === 'RegistrationError') {
-      const hint = indexProblem === undefined ? '' : ` (the built-in env index could not be loaded: ${indexProblem})`;
-      error.message += `. Workers only know envs registered by the package index or by a module passed in 'imports'${hint}`;
+      error.message += `. Workers only know the built-in envs and those registered by a module passed in 'imports'`;
     }
     throw error;
   }

@@ -1,7 +1,7 @@
 import { ActionWrapper, type Env } from '../core/env.js';
-import { InvalidActionError } from '../core/errors.js';
-import { type DType, type NDArray, type TypedArray, allocate, formatShape, isNDArray, sameShape } from '../core/ndarray.js';
-import { Box, describe } from '../spaces/box.js';
+import { type DType, type NDArray, allocate } from '../core/ndarray.js';
+import { boxActionData } from '../core/validate.js';
+import { Box } from '../spaces/box.js';
 
 /**
  * Lets agents send any real-valued action to a Box-action env (Gymnasium's ClipAction): the
@@ -20,7 +20,7 @@ export class ClipAction<O, D extends DType = DType> extends ActionWrapper<O, NDA
 
   /** The action itself when nothing needs clipping (no copy), else a clipped copy of the same dtype. */
   action(action: NDArray<D>): NDArray<D> {
-    const x = boxActionData(this.bounds, action, 'ClipAction');
+    const x = boxActionData(this.bounds, action, 'ClipAction: action');
     const { low, high } = this.bounds;
     let i = 0;
     while (i < x.length && !(x[i]! < low[i]! || x[i]! > high[i]!)) i++;
@@ -37,17 +37,6 @@ export function requireBoxActionSpace<D extends DType>(env: Env<unknown, NDArray
   const space = env.actionSpace;
   if (!(space instanceof Box)) throw new TypeError(`${wrapper}: needs a Box action space, got ${String(space)}`);
   return space as Box<D>;
-}
-
-/** The values of a Box action after checking it is an NDArray of the space's shape (values unchecked). */
-export function boxActionData(space: Box<DType>, action: unknown, wrapper: string): TypedArray {
-  if (!isNDArray(action)) {
-    throw new InvalidActionError(`${wrapper}: action must be an NDArray of shape ${formatShape(space.shape)}, got ${describe(action)}`);
-  }
-  if (!sameShape(action.shape, space.shape) || action.data.length !== space.size) {
-    throw new InvalidActionError(`${wrapper}: action shape ${formatShape(action.shape)} does not match ${formatShape(space.shape)}`);
-  }
-  return action.data;
 }
 
 /** `x` clamped to [low, high]; non-finite `x` is returned unchanged for the env to reject. */

@@ -1,7 +1,8 @@
 import { ActionWrapper, type Env } from '../core/env.js';
 import { type DType, type NDArray, allocate, isIntegerDType } from '../core/ndarray.js';
 import { Box } from '../spaces/box.js';
-import { boxActionData, clampFinite, requireBoxActionSpace } from './clip-action.js';
+import { boxActionData } from '../core/validate.js';
+import { clampFinite, requireBoxActionSpace } from './clip-action.js';
 
 /**
  * Exposes a bounded Box action space as Box(minAction, maxAction) (Gymnasium's RescaleAction), so a
@@ -39,7 +40,7 @@ export class RescaleAction<O, D extends DType = DType> extends ActionWrapper<O, 
   }
 
   action(action: NDArray<D>): NDArray<D> {
-    const x = boxActionData(this.target, action, 'RescaleAction');
+    const x = boxActionData(this.target, action, 'RescaleAction: action');
     const { low, high, dtype, shape } = this.target;
     const { gradient, minAction } = this;
     const out = allocate(dtype, x.length);
