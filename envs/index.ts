@@ -9,3 +9,4 @@ export * from './wrappers/index.js';
 export * from './vector/index.js';
 export { checkEnv, type CheckEnvOptions } from './checker.js';
 export * from './classic/index.js';
+export * from './incline/index.js';

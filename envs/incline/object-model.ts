@@ -1,0 +1,49 @@
+/**
+ * A rigid object for the incline envs: what it looks like (a render mesh) and how it collides and
+ * moves (its convex hull and inertia), both in the body frame, whose origin is the centre of mass of
+ * the hull taken as a solid of uniform density. Metres throughout.
+ */
+import type { RenderMesh } from '../render/raster3d.js';
+import { translateMesh } from '../render/primitives3d.js';
+import { type ConvexHull, type Point3, MAX_HULL_VERTICES, convexHull, solidProperties } from './convex.js';
+
+export interface ObjectModel {
+  /** A short human-readable name ('box', 'tomato_soup_can', ...). */
+  readonly name: string;
+  /** The mesh that is drawn, in the body frame. */
+  readonly mesh: RenderMesh;
+  /** The collision shape (convex hull of the mesh), in the body frame. */
+  readonly hull: ConvexHull;
+  /**
+   * Diagonal of the inertia tensor per kilogram about the centre of mass, in the body axes, m^2
+   * (products of inertia are dropped: cannon-es takes a diagonal inertia).
+   */
+  readonly unitInertia: Point3;
+  /** Volume of the hull, m^3. */
+  readonly volume: number;
+  /** Largest distance of a hull vertex from the centre of mass along each body axis, m. */
+  readonly halfExtents: Point3;
+}
+
+/**
+ * Build an object from a mesh given in any frame: computes the convex hull (at most `maxHullVertices`
+ * vertices), its volume, centre of mass and inertia, and moves mesh and hull so the centre of mass is
+ * the origin. Throws `DegenerateHullError` (a RangeError) for a flat mesh.
+ */
+export function objectModelFromMesh(name: string, mesh: RenderMesh, maxHullVertices = MAX_HULL_VERTICES): ObjectModel {
+  const rawHull = convexHull(mesh.positions, maxHullVertices);
+  const props = solidProperties(rawHull);
+  const c = props.centroid;
+  const vertices = rawHull.vertices.map((v): Point3 => [v[0] - c[0], v[1] - c[1], v[2] - c[2]]);
+  const halfExtents: Point3 = [0, 0, 0];
+  for (const v of vertices) for (let k = 0; k < 3; k++) halfExtents[k] = Math.max(halfExtents[k]!, Math.abs(v[k]!));
+  const I = props.unitInertia;
+  return {
+    name,
+    mesh: translateMesh(mesh, [-c[0], -c[1], -c[2]]),
+    hull: { vertices, faces: rawHull.faces },
+    unitInertia: [I[0]!, I[4]!, I[8]!],
+    volume: props.volume,
+    halfExtents,
+  };
+}

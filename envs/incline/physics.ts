@@ -1,0 +1,292 @@
+/**
+ * Rigid-body physics of one object sliding on an incline, with cannon-es.
+ *
+ * World frame: metres, z up, the floor is z = 0. The incline is a box of `length` x `width` x
+ * `thickness` tilted by `angle` about the world y axis, its lower end resting on the floor and its
+ * middle above the origin. Incline frame (unit vectors, world coordinates):
+ *   u = ( cos a, 0, -sin a)   down the incline (world +x), the positive direction of motion;
+ *   w = ( 0,     1,  0    )   across the incline;
+ *   n = ( sin a, 0,  cos a)   normal to the top surface, pointing up.
+ * Position along the incline s is measured from the top end of the top surface (s = 0) to the lower
+ * end (s = length). The task runs on the `track`, the stretch of the incline centred on its middle
+ * that the reference camera sees (the AML code measured x over such a 1 m stretch): the normalised
+ * position x goes from 0 at the track's upper end to 1 at its lower end.
+ *
+ * Contact: the object (a convex polyhedron: its convex hull) collides with the plane of the incline's
+ * top surface. Within an episode, which ends when the object's centre of mass leaves the incline's
+ * extent, this is the same as colliding with the box (its other faces are out of reach) and costs
+ * O(vertices) per step instead of a box-polyhedron separating-axis test. Restitution is 0; friction
+ * is Coulomb friction with coefficient mu between object and incline, solved by
+ * `CoulombFrictionSolver` (cannon-es's own friction bound ignores the normal force). There is no
+ * damping, so a frictionless slide accelerates at exactly g sin(angle).
+ *
+ * Stepping: each action applies a force F (N) along u at the centre of mass for SUBSTEPS_PER_ACTION
+ * sub-steps of SUBSTEP_DT seconds (semi-implicit Euler, cannon-es's integrator).
+ */
+import { Body, ConvexPolyhedron, NaiveBroadphase, Plane, Quaternion, Vec3, World } from 'cannon-es';
+import type { Point3 } from './convex.js';
+import { CoulombFrictionSolver } from './coulomb-solver.js';
+import type { ObjectModel } from './object-model.js';
+
+/** Gravitational acceleration, m/s^2. */
+export const GRAVITY = 9.81;
+/** Physics sub-step, s. */
+export const SUBSTEP_DT = 0.01;
+/** Sub-steps per env step (one action). */
+export const SUBSTEPS_PER_ACTION = 4;
+/** Simulated time per env step, s. */
+export const ACTION_DT = SUBSTEP_DT * SUBSTEPS_PER_ACTION;
+
+/** Size of the incline box and of the task's track on it, m. */
+export interface InclineGeometry {
+  readonly length: number;
+  readonly width: number;
+  readonly thickness: number;
+  /** Length of the track (centred on the incline's middle, at most `length`) over which x runs 0..1. */
+  readonly track: number;
+}
+
+/** The AML paper's incline, 4 x 0.5 x 0.1 m, with a 1 m track in view of the reference camera. */
+export const DEFAULT_INCLINE: InclineGeometry = Object.freeze({ length: 4, width: 0.5, thickness: 0.1, track: 1 });
+
+/** What is drawn or chosen at the start of an episode. */
+export interface EpisodeSetup {
+  /** Incline angle, rad, in [0, pi/2). */
+  readonly angle: number;
+  /** Coulomb friction coefficient between object and incline (>= 0). */
+  readonly friction: number;
+  /** Object mass, kg (> 0). */
+  readonly mass: number;
+  /** Normalised start position x of the centre of mass along the track, in [0, 1]. */
+  readonly start: number;
+  /** Rotation of the object about the incline normal, rad (0: its body z axis points down the incline). */
+  readonly yaw: number;
+  /** Gap between the object's lowest point and the incline surface at the start, m (>= 0). */
+  readonly dropHeight: number;
+}
+
+/** The object's state relative to the incline, plus its raw world pose. */
+export interface InclineState {
+  /** Incline angle, rad. */
+  readonly angle: number;
+  /** Distance of the centre of mass along the incline from its top end, m. */
+  readonly position: number;
+  /** Normalised position on the track: 0 at its upper end, 1 at its lower end. */
+  readonly x: number;
+  /** Velocity along the incline, m/s (positive: downhill). */
+  readonly velocity: number;
+  /** Offset across the incline from its centre line, m. */
+  readonly lateral: number;
+  /** Height of the centre of mass above the incline's top surface, m. */
+  readonly height: number;
+  /** World position of the centre of mass, m. */
+  readonly worldPosition: Point3;
+  /** World orientation, unit quaternion [x, y, z, w]. */
+  readonly quaternion: readonly [number, number, number, number];
+  /** World linear velocity, m/s. */
+  readonly linearVelocity: Point3;
+  /** World angular velocity, rad/s. */
+  readonly angularVelocity: Point3;
+}
+
+/** Unit vectors of the incline frame for `angle` (see the module comment). */
+export function inclineAxes(angle: number): { u: Point3; w: Point3; n: Point3 } {
+  const c = Math.cos(angle);
+  const s = Math.sin(angle);
+  return { u: [c, 0, -s], w: [0, 1, 0], n: [s, 0, c] };
+}
+
+/** World position of the incline box's centre: its lower bottom edge touches the floor, its middle is above x = y = 0. */
+export function inclineCentre(angle: number, geometry: InclineGeometry = DEFAULT_INCLINE): Point3 {
+  return [0, 0, (geometry.length / 2) * Math.sin(angle) + (geometry.thickness / 2) * Math.cos(angle)];
+}
+
+/** World position of the middle of the incline's top surface. */
+export function inclineSurfaceCentre(angle: number, geometry: InclineGeometry = DEFAULT_INCLINE): Point3 {
+  const c = inclineCentre(angle, geometry);
+  const { n } = inclineAxes(angle);
+  const h = geometry.thickness / 2;
+  return [c[0] + h * n[0], c[1] + h * n[1], c[2] + h * n[2]];
+}
+
+/** Expected acceleration along the incline (m/s^2) of a sliding block: g (sin a - mu cos a) + F / m, friction opposing motion. */
+export function slidingAcceleration(angle: number, friction: number, force = 0, mass = 1, direction = 1): number {
+  return GRAVITY * Math.sin(angle) + force / mass - direction * friction * GRAVITY * Math.cos(angle);
+}
+
+const Y_AXIS = new Vec3(0, 1, 0);
+const Z_AXIS = new Vec3(0, 0, 1);
+/** Lays the object's body z axis along u and its body -x axis along n (the AML env's placement). */
+const LAY_DOWN = new Quaternion().setFromAxisAngle(Y_AXIS, Math.PI / 2);
+/** Beyond these sums of absolute speed (m/s), distance (m) or spin (rad/s) components the simulation has blown up. */
+const MAX_SPEED = 1e3;
+const MAX_DISTANCE = 1e4;
+const MAX_SPIN = 1e4;
+
+/** One incline and one object; `reset` starts an episode, `step` advances one action. */
+export class InclinePhysics {
+  readonly geometry: InclineGeometry;
+  readonly model: ObjectModel;
+  private readonly shape: ConvexPolyhedron;
+  readonly solver = new CoulombFrictionSolver();
+  world: World | undefined;
+  private body: Body | undefined;
+  private setup: EpisodeSetup | undefined;
+  private axes = inclineAxes(0);
+  private surfaceCentre: Point3 = [0, 0, 0];
+  private readonly forceVec = new Vec3();
+
+  constructor(model: ObjectModel, geometry: InclineGeometry = DEFAULT_INCLINE) {
+    this.model = model;
+    this.geometry = geometry;
+    this.shape = new ConvexPolyhedron({
+      vertices: model.hull.vertices.map((v) => new Vec3(v[0], v[1], v[2])),
+      faces: model.hull.faces.map((f) => [...f]),
+    });
+  }
+
+  /** The current episode's setup (angle, friction, mass, ...). */
+  get episode(): EpisodeSetup {
+    if (this.setup === undefined) throw new Error('InclinePhysics: reset() first');
+    return this.setup;
+  }
+
+  /** The object's cannon-es body (for inspection and tests). */
+  get objectBody(): Body {
+    if (this.body === undefined) throw new Error('InclinePhysics: reset() first');
+    return this.body;
+  }
+
+  /**
+   * Start an episode: a fresh world (so nothing carries over between episodes), the incline at
+   * `setup.angle`, the object at rest `dropHeight` above the surface at normalised position `start`.
+   */
+  reset(setup: EpisodeSetup): void {
+    validateSetup(setup);
+    this.setup = setup;
+    const { angle } = setup;
+    this.axes = inclineAxes(angle);
+    this.surfaceCentre = inclineSurfaceCentre(angle, this.geometry);
+    const world = new World({ gravity: new Vec3(0, 0, -GRAVITY) });
+    world.broadphase = new NaiveBroadphase();
+    world.allowSleep = false;
+    world.solver = this.solver;
+    world.defaultContactMaterial.friction = 0;
+    world.defaultContactMaterial.restitution = 0;
+    this.solver.friction = setup.friction;
+    const { u } = this.axes;
+    this.solver.tangentHint.set(u[0], u[1], u[2]);
+
+    const inclineRotation = new Quaternion().setFromAxisAngle(Y_AXIS, angle);
+    const incline = new Body({ mass: 0, type: Body.STATIC });
+    incline.addShape(new Plane());
+    incline.position.set(...this.surfaceCentre);
+    incline.quaternion.copy(inclineRotation);
+    world.addBody(incline);
+
+    const yawRotation = new Quaternion().setFromAxisAngle(Z_AXIS, setup.yaw);
+    const orientation = inclineRotation.mult(yawRotation).mult(LAY_DOWN);
+    const body = new Body({ mass: setup.mass, linearDamping: 0, angularDamping: 0 });
+    body.addShape(this.shape);
+    body.quaternion.copy(orientation);
+    setMassProperties(body, setup.mass, this.model.unitInertia);
+    const lowest = lowestAlong(this.model.hull.vertices, orientation, this.axes.n);
+    const s = (setup.start - 0.5) * this.geometry.track;
+    const lift = setup.dropHeight - lowest;
+    const { n } = this.axes;
+    const c = this.surfaceCentre;
+    body.position.set(c[0] + s * u[0] + lift * n[0], c[1] + s * u[1] + lift * n[1], c[2] + s * u[2] + lift * n[2]);
+    world.addBody(body);
+    this.world = world;
+    this.body = body;
+  }
+
+  /**
+   * Advance one action: force `force` (N, along u) for SUBSTEPS_PER_ACTION sub-steps. Returns false
+   * (and leaves the state non-finite) if the simulation blew up.
+   */
+  step(force: number): boolean {
+    const world = this.world;
+    const body = this.body;
+    if (world === undefined || body === undefined) throw new Error('InclinePhysics: reset() before step()');
+    const { u } = this.axes;
+    const f = this.forceVec;
+    for (let k = 0; k < SUBSTEPS_PER_ACTION; k++) {
+      f.set(force * u[0], force * u[1], force * u[2]);
+      body.force.vadd(f, body.force);
+      world.step(SUBSTEP_DT);
+    }
+    return this.isFinite();
+  }
+
+  /** Whether the object's state is finite and within sane bounds. */
+  isFinite(): boolean {
+    const b = this.objectBody;
+    const p = b.position, v = b.velocity, q = b.quaternion, w = b.angularVelocity;
+    // Every comparison with NaN is false, so a NaN anywhere fails one of these bounds.
+    return Math.abs(p.x) + Math.abs(p.y) + Math.abs(p.z) < MAX_DISTANCE
+      && Math.abs(v.x) + Math.abs(v.y) + Math.abs(v.z) < MAX_SPEED
+      && Math.abs(w.x) + Math.abs(w.y) + Math.abs(w.z) < MAX_SPIN
+      && Math.abs(q.x) + Math.abs(q.y) + Math.abs(q.z) + Math.abs(q.w) < 2;
+  }
+
+  /** The object's state now. */
+  state(): InclineState {
+    const b = this.objectBody;
+    const { u, w, n } = this.axes;
+    const c = this.surfaceCentre;
+    const r: Point3 = [b.position.x - c[0], b.position.y - c[1], b.position.z - c[2]];
+    const position = dot3(r, u) + this.geometry.length / 2;
+    const v = b.velocity;
+    return {
+      angle: this.episode.angle,
+      position,
+      x: (position - (this.geometry.length - this.geometry.track) / 2) / this.geometry.track,
+      velocity: v.x * u[0] + v.y * u[1] + v.z * u[2],
+      lateral: dot3(r, w),
+      height: dot3(r, n),
+      worldPosition: [b.position.x, b.position.y, b.position.z],
+      quaternion: [b.quaternion.x, b.quaternion.y, b.quaternion.z, b.quaternion.w],
+      linearVelocity: [v.x, v.y, v.z],
+      angularVelocity: [b.angularVelocity.x, b.angularVelocity.y, b.angularVelocity.z],
+    };
+  }
+}
+
+function dot3(a: Point3, b: Point3): number {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
+/** Smallest projection onto `axis` of the hull vertices rotated by `q` (m, relative to the centre of mass). */
+function lowestAlong(vertices: readonly Point3[], q: Quaternion, axis: Point3): number {
+  const v = new Vec3();
+  const out = new Vec3();
+  let lowest = Infinity;
+  for (const p of vertices) {
+    v.set(p[0], p[1], p[2]);
+    q.vmult(v, out);
+    lowest = Math.min(lowest, out.x * axis[0] + out.y * axis[1] + out.z * axis[2]);
+  }
+  return lowest;
+}
+
+/** Mass (kg) and a diagonal inertia of `mass` x `unitInertia` (kg m^2), instead of cannon-es's bounding-box estimate. */
+function setMassProperties(body: Body, mass: number, unitInertia: Point3): void {
+  body.mass = mass;
+  body.invMass = 1 / mass;
+  body.inertia.set(mass * unitInertia[0], mass * unitInertia[1], mass * unitInertia[2]);
+  body.invInertia.set(1 / body.inertia.x, 1 / body.inertia.y, 1 / body.inertia.z);
+  body.updateInertiaWorld(true);
+}
+
+function validateSetup(setup: EpisodeSetup): void {
+  const check = (name: keyof EpisodeSetup, ok: boolean): void => {
+    if (!ok) throw new RangeError(`InclinePhysics: ${name} = ${String(setup[name])} is out of range`);
+  };
+  check('angle', setup.angle >= 0 && setup.angle < Math.PI / 2);
+  check('friction', setup.friction >= 0 && Number.isFinite(setup.friction));
+  check('mass', setup.mass > 0 && Number.isFinite(setup.mass));
+  check('start', setup.start >= 0 && setup.start <= 1);
+  check('yaw', Number.isFinite(setup.yaw));
+  check('dropHeight', setup.dropHeight >= 0 && Number.isFinite(setup.dropHeight));
+}

@@ -1,0 +1,236 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import '../envs/incline/index.js';
+import { make } from '../envs/registration.js';
+import { checkEnv } from '../envs/checker.js';
+import { ndarray } from '../envs/core/ndarray.js';
+import { InvalidOptionError } from '../envs/core/errors.js';
+import type { Env, Info } from '../envs/core/env.js';
+import { ACTION_DT, GRAVITY, InclinePhysics, slidingAcceleration } from '../envs/incline/physics.js';
+import { GEOM_SPECS, geomObjectModel } from '../envs/incline/shapes.js';
+import { GEOM_ON_INCLINE_IDS } from '../envs/incline/index.js';
+import { InclineEnv, VELOCITY_BOUND } from '../envs/incline/incline-env.js';
+
+/** Relative tolerance on measured accelerations (the solver reproduces them to ~1e-4). */
+const ACCEL_TOLERANCE = 0.01;
+/** A block "at rest" moves less than this over 2 s, m. */
+const REST_TOLERANCE = 1e-3;
+
+type AnyEnv = Env<unknown, unknown>;
+
+function force(f: number) {
+  return ndarray([f]);
+}
+
+function raw(info: Info): [angle: number, position: number, velocity: number] {
+  return info['lowDimRaw'] as [number, number, number];
+}
+
+/**
+ * Reset `id` to a fixed angle, friction and mass, let the drop settle, then measure the mean
+ * acceleration along the incline over `steps` steps of constant force `f`.
+ */
+function measureAcceleration(id: string, options: { angle: number; friction: number; mass: number; force?: number; start?: number }, steps = 12): number {
+  const env: AnyEnv = make(id, { observation: 'state', maxEpisodeSteps: null, trackLength: 4 }); // the whole incline: room to slide
+  env.reset({ seed: 0, options: { angle: options.angle, friction: options.friction, mass: options.mass, yaw: 0, start: options.start ?? 0.08 } });
+  const f = force(options.force ?? 0);
+  for (let t = 0; t < 4; t++) env.step(f);
+  const v0 = raw(env.step(f).info)[2];
+  let info: Info = {};
+  for (let t = 0; t < steps; t++) {
+    const r = env.step(f);
+    assert.equal(r.terminated, false, 'the object left the incline while being measured');
+    info = r.info;
+  }
+  return (raw(info)[2] - v0) / (steps * ACTION_DT);
+}
+
+/** Normalised position on the default 1 m track centred on the 4 m incline, from metres along the incline. */
+function trackX(position: number): number {
+  return (position - 1.5) / 1;
+}
+
+function assertClose(actual: number, expected: number, relative: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) <= relative * Math.abs(expected) + 1e-9, `${what}: measured ${actual.toFixed(5)}, expected ${expected.toFixed(5)} (tolerance ${relative * 100}%)`);
+}
+
+test(`frictionless slide accelerates at g sin(angle) within ${ACCEL_TOLERANCE * 100}% (box and lying cylinder)`, () => {
+  for (const id of ['GeomOnIncline-v0', 'GeomOnIncline-v4']) {
+    for (const angle of [0.25, 0.4, 0.5]) {
+      const a = measureAcceleration(id, { angle, friction: 0, mass: 0.2 });
+      assertClose(a, GRAVITY * Math.sin(angle), ACCEL_TOLERANCE, `${id} angle ${angle}`);
+    }
+  }
+});
+
+test(`sliding with friction accelerates at g (sin - mu cos) within ${ACCEL_TOLERANCE * 100}%`, () => {
+  for (const [angle, mu] of [[0.5, 0.1], [0.45, 0.3], [0.35, 0.2], [0.3, 0.1]] as const) {
+    for (const id of ['GeomOnIncline-v1', 'GeomOnIncline-v3']) {
+      const a = measureAcceleration(id, { angle, friction: mu, mass: 0.3 });
+      assertClose(a, GRAVITY * (Math.sin(angle) - mu * Math.cos(angle)), ACCEL_TOLERANCE, `${id} angle ${angle} mu ${mu}`);
+    }
+  }
+});
+
+test(`a block stays at rest (moves < ${REST_TOLERANCE * 1000} mm in 2 s) when mu > tan(angle)`, () => {
+  for (const [angle, mu] of [[0.25, 0.3], [0.4, 0.5], [0.3, 0.35]] as const) {
+    assert.ok(mu > Math.tan(angle));
+    const env: AnyEnv = make('GeomOnIncline-v2', { observation: 'state' });
+    env.reset({ seed: 1, options: { angle, friction: mu, mass: 0.25, start: 0.3, yaw: 0 } });
+    for (let t = 0; t < 3; t++) env.step(force(0)); // land
+    const p0 = raw(env.step(force(0)).info)[1];
+    let info: Info = {};
+    for (let t = 0; t < 45; t++) info = env.step(force(0)).info;
+    const [, p1, v1] = raw(info);
+    assert.ok(Math.abs(p1 - p0) < REST_TOLERANCE, `angle ${angle} mu ${mu}: moved ${(p1 - p0) * 1000} mm`);
+    assert.ok(Math.abs(v1) < 1e-3, `angle ${angle} mu ${mu}: velocity ${v1}`);
+  }
+});
+
+test(`an applied force adds F / m to the acceleration within ${ACCEL_TOLERANCE * 100}%`, () => {
+  const cases = [
+    { angle: 0.4, friction: 0, mass: 0.2, force: 1.5 },
+    { angle: 0.4, friction: 0, mass: 0.1, force: -0.3 },
+    { angle: 0.3, friction: 0.2, mass: 0.5, force: 2 },
+    { angle: 0.5, friction: 0.25, mass: 0.4, force: -0.5 },
+  ];
+  for (const c of cases) {
+    const a = measureAcceleration('GeomOnIncline-v0', c, 8);
+    assertClose(a, slidingAcceleration(c.angle, c.friction, c.force, c.mass), ACCEL_TOLERANCE, JSON.stringify(c));
+  }
+  // Pushing uphill harder than gravity and friction allow slides the block back up.
+  const a = measureAcceleration('GeomOnIncline-v0', { angle: 0.3, friction: 0.1, mass: 0.1, force: -1, start: 0.6 }, 8);
+  assertClose(a, slidingAcceleration(0.3, 0.1, -1, 0.1, -1), ACCEL_TOLERANCE, 'uphill push');
+});
+
+test('the physics engine alone matches the analytic slide for every Geom shape', () => {
+  for (const spec of GEOM_SPECS) {
+    const physics = new InclinePhysics(geomObjectModel(spec, 2.5));
+    physics.reset({ angle: 0.45, friction: 0.3, mass: 0.2, start: 0.1, yaw: 0, dropHeight: 0 });
+    for (let t = 0; t < 4; t++) physics.step(0); // the resting contact settles
+    const v0 = physics.state().velocity;
+    for (let t = 0; t < 8; t++) physics.step(0);
+    const a = (physics.state().velocity - v0) / (8 * ACTION_DT);
+    assertClose(a, slidingAcceleration(0.45, 0.3), ACCEL_TOLERANCE, spec.name);
+  }
+});
+
+test('reward is 1 - |x - 0.5| and the episode terminates when the object leaves the track or the incline', () => {
+  const env: AnyEnv = make('GeomOnIncline-v0', { observation: 'state', maxEpisodeSteps: null });
+  env.reset({ seed: 3, options: { angle: 0.5, friction: 0, mass: 0.1 } });
+  let r = env.step(force(2));
+  let steps = 1;
+  while (!r.terminated) {
+    const x = trackX(raw(r.info)[1]);
+    assert.ok(Math.abs(r.reward - (1 - Math.abs(x - 0.5))) < 1e-12);
+    r = env.step(force(2));
+    steps += 1;
+    assert.ok(steps < 200, 'never left the bottom end');
+  }
+  assert.ok(trackX(raw(r.info)[1]) >= 1, 'terminated before leaving the lower end');
+  assert.equal(r.truncated, false);
+
+  // Off the top: push uphill on a gentle incline.
+  env.reset({ seed: 3, options: { angle: 0.25, friction: 0, mass: 0.05, start: 0.1 } });
+  do r = env.step(force(-2)); while (!r.terminated);
+  assert.ok(trackX(raw(r.info)[1]) <= 0);
+
+  // Sideways: move the body across the edge.
+  env.reset({ seed: 3, options: { angle: 0.3, friction: 0.5 } });
+  const inner = env.unwrapped as InclineEnv;
+  inner.physics.objectBody.position.y = 0.26;
+  r = env.step(force(0));
+  assert.equal(r.terminated, true);
+  assert.ok(Math.abs(r.info['lateral'] as number) >= 0.25);
+});
+
+test('time limit: 50 steps, then truncated', () => {
+  const env: AnyEnv = make('GeomOnIncline-v2', { observation: 'state' });
+  env.reset({ seed: 0, options: { angle: 0.25, friction: 0.5 } }); // stays at rest
+  let r = env.step(force(0));
+  for (let t = 1; t < 50; t++) r = env.step(force(0));
+  assert.equal(r.truncated, true);
+  assert.equal(r.terminated, false);
+});
+
+test('a physics blow-up truncates the episode with info.physicsFailure, keeping observations finite', () => {
+  for (const observation of ['state', 'pixels'] as const) {
+    const env: AnyEnv = make('GeomOnIncline-v3', { observation });
+    env.reset({ seed: 5 });
+    const before = env.step(force(0));
+    assert.equal(before.info['physicsFailure'], false);
+    (env.unwrapped as InclineEnv).physics.objectBody.velocity.x = Number.NaN;
+    const r = env.step(force(0));
+    assert.equal(r.truncated, true);
+    assert.equal(r.terminated, false);
+    assert.equal(r.info['physicsFailure'], true);
+    assert.ok(Number.isFinite(r.reward));
+    const obs = r.observation as { data: ArrayLike<number> };
+    for (const x of Array.from(obs.data)) assert.ok(Number.isFinite(x));
+    for (const x of r.info['lowDim'] as number[]) assert.ok(Number.isFinite(x));
+    assert.deepEqual(r.info['lowDimRaw'], before.info['lowDimRaw'], 'the last good state is reported');
+  }
+});
+
+test("low-dimensional state: info.lowDim is the normalised [angle, x, v], equal to the 'state' observation", () => {
+  const env: AnyEnv = make('GeomOnIncline-v5', { observation: 'state' });
+  let r = { ...env.reset({ seed: 11 }), reward: 0, terminated: false, truncated: false };
+  for (let t = 0; t < 20 && !r.terminated; t++) {
+    const [angle, position, velocity] = raw(r.info);
+    const expected = [(angle - 0.25) / 0.25, trackX(position), (velocity + VELOCITY_BOUND) / (2 * VELOCITY_BOUND)].map((x) => Math.min(1, Math.max(0, x)));
+    const lowDim = r.info['lowDim'] as number[];
+    expected.forEach((x, i) => assert.ok(Math.abs(lowDim[i]! - x) < 1e-12));
+    const obs = r.observation as { dtype: string; data: Float32Array };
+    assert.equal(obs.dtype, 'float32');
+    lowDim.forEach((x, i) => assert.equal(obs.data[i], Math.fround(x)));
+    const pose = r.info['pose'] as { position: number[]; quaternion: number[] };
+    assert.equal(pose.position.length, 3);
+    assert.ok(Math.abs(Math.hypot(...pose.quaternion) - 1) < 1e-6);
+    r = env.step(env.actionSpace.sample()) as typeof r;
+  }
+});
+
+test('episode parameters are drawn from the option ranges; bad ranges are refused', () => {
+  const env: AnyEnv = make('GeomOnIncline-v0', { angleLow: 0.3, angleHigh: 0.3, frictionLow: 0.2, frictionHigh: 0.25, massLow: 1, massHigh: 2, observation: 'state' });
+  for (let seed = 0; seed < 10; seed++) {
+    const { info } = env.reset({ seed });
+    assert.equal(raw(info)[0], 0.3);
+    assert.ok((info['friction'] as number) >= 0.2 && (info['friction'] as number) < 0.25);
+    assert.ok((info['mass'] as number) >= 1 && (info['mass'] as number) < 2);
+  }
+  const defaults: AnyEnv = make('GeomOnIncline-v0', { observation: 'state' });
+  for (let seed = 0; seed < 20; seed++) {
+    const { info } = defaults.reset({ seed });
+    const [angle, position] = raw(info);
+    assert.ok(angle >= 0.25 && angle < 0.5);
+    assert.ok(trackX(position) >= 0.06 && trackX(position) < 0.13, 'dropped near the top of the track');
+  }
+  assert.throws(() => make('GeomOnIncline-v0', { angleLow: 0.6, angleHigh: 0.5 }), InvalidOptionError);
+  assert.throws(() => make('GeomOnIncline-v0', { massLow: 0 }), InvalidOptionError);
+  assert.throws(() => make('GeomOnIncline-v0', { observation: 'rgb' }), /observation/);
+  assert.throws(() => make('GeomOnIncline-v0', { meshDir: '/tmp' }), /unknown option 'meshDir'/);
+  assert.throws(() => env.reset({ options: { gravity: 3 } }), /unknown option 'gravity'/);
+});
+
+test('the same seed and actions give the same episode', () => {
+  const run = (): unknown[] => {
+    const env: AnyEnv = make('GeomOnIncline-v4', { observation: 'state' });
+    const trace: unknown[] = [env.reset({ seed: 42 }).info];
+    env.actionSpace.seed(7);
+    for (let t = 0; t < 30; t++) {
+      const r = env.step(env.actionSpace.sample());
+      trace.push(r.info, r.reward);
+      if (r.terminated || r.truncated) break;
+    }
+    return trace;
+  };
+  assert.deepEqual(run(), run());
+});
+
+test('checkEnv passes for every GeomOnIncline id (state and pixel observations)', () => {
+  for (const id of GEOM_ON_INCLINE_IDS) {
+    for (const observation of ['state', 'pixels']) {
+      assert.deepEqual(checkEnv(make(id, { observation, renderMode: 'rgb_array' }), { steps: 20 }), []);
+    }
+  }
+});
