@@ -1,6 +1,8 @@
 /**
  * Environment throughput: steps per second of a made env (with make()'s standard wrappers) under a
  * fixed cycle of pre-sampled random actions, without rendering and with an RGB frame every step.
+ * Envs with an `observation` option run with `observation: 'state'`, so 'step' measures the
+ * simulation alone and 'render' the simulation plus exactly one frame per step.
  * Single-threaded, so the figures are per core.
  */
 import type { Env } from '../../envs/core/env.js';
@@ -44,17 +46,18 @@ function measure(env: Env<unknown, unknown>, seconds: number, render: boolean): 
 /** Measure one env id without and (if it renders) with a `size` RGB frame per step. */
 export function benchEnv(id: string, seconds: number, size: [number, number]): ThroughputResult[] {
   const results: ThroughputResult[] = [];
-  const plain = make(id);
+  const defaults = spec(id).defaults;
+  const stateOptions = 'observation' in defaults ? { observation: 'state' } : {};
+  const plain = make(id, stateOptions);
   try {
     const m = measure(plain, seconds, false);
     results.push({ env: id, mode: 'step', frameSize: null, ...m, stepsPerSecond: m.steps / m.seconds });
   } finally {
     plain.close();
   }
-  const defaults = spec(id).defaults;
   if (!plain.metadata.renderModes.includes('rgb_array')) return results;
   const sizeOptions = 'renderWidth' in defaults && 'renderHeight' in defaults ? { renderWidth: size[1], renderHeight: size[0] } : {};
-  const rendered = make(id, { renderMode: 'rgb_array', ...sizeOptions });
+  const rendered = make(id, { renderMode: 'rgb_array', ...stateOptions, ...sizeOptions });
   try {
     rendered.reset({ seed: 0 });
     const frame = rendered.render()!;
