@@ -94,6 +94,36 @@ function checkNonFiniteActionRejected(env: AnyEnv): void {
   if (!threw) fail(env, 'a NaN action was accepted; step() must throw for non-finite actions');
 }
 
+/**
+ * When the env supports the state protocol: a restored snapshot continues exactly like the original
+ * (same observations, rewards and flags for the same actions, including the next seeded-less reset).
+ */
+function checkStateRoundTrip(env: AnyEnv, steps: number): void {
+  env.reset({ seed: 7 });
+  env.actionSpace.seed(7);
+  for (let t = 0; t < 3; t++) {
+    const r = env.step(env.actionSpace.sample());
+    if (r.terminated || r.truncated) env.reset();
+  }
+  const snapshot = env.getState();
+  if (snapshot === undefined) return;
+  const actions = Array.from({ length: steps }, () => env.actionSpace.sample());
+  const play = (): unknown[] => {
+    const trace: unknown[] = [];
+    for (const action of actions) {
+      const r = env.step(action);
+      trace.push(r.observation, r.reward, r.terminated, r.truncated);
+      if (r.terminated || r.truncated) trace.push(env.reset().observation);
+    }
+    return trace;
+  };
+  const original = play();
+  env.setState(structuredClone(snapshot));
+  const replayed = play();
+  const index = original.findIndex((x, i) => !sameValue(x, replayed[i]));
+  if (index >= 0) fail(env, `after setState(getState()) the env continued differently (at trace item ${index}); getState must capture all state`);
+}
+
 function checkRenderModes(env: AnyEnv): void {
   const id = env.spec?.id;
   if (env.renderMode !== undefined) {
@@ -122,6 +152,7 @@ export function checkEnv(env: AnyEnv, options: CheckEnvOptions = {}): string[] {
   checkSpaces(env, warn);
   checkStepping(env, steps, warn);
   if (!env.spec?.nondeterministic) checkSeeding(env, steps);
+  checkStateRoundTrip(env, steps);
   checkNonFiniteActionRejected(env);
   if (!options.skipRenderCheck) checkRenderModes(env);
   return warnings;

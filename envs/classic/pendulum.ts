@@ -21,12 +21,12 @@
  * pixels; non-square frames use scale = min(W, H) / 4.4; Gymnasium's torque arrow is not drawn, as it
  * would leak the last action into the pixels.
  */
-import { Env, type EnvMetadata, type Frame, type RenderMode, type ResetArgs, type ResetResult, type StepResult } from '../core/env.js';
+import { Env, type EnvMetadata, type EnvState, type Frame, type RenderMode, type ResetArgs, type ResetResult, type StepResult } from '../core/env.js';
 import { ResetNeededError } from '../core/errors.js';
 import type { NDArray } from '../core/ndarray.js';
 import type { Rng } from '../core/rng.js';
 import {
-  RENDER_OPTION_NAMES, type RenderOptions, boxActionValues, choiceOption, numberOption, rejectUnknownOptions, renderOptions,
+  RENDER_OPTION_NAMES, type RenderOptions, boxActionValues, choiceOption, numberOption, rejectUnknownOptions, renderOptions, stateNumbers,
 } from '../core/validate.js';
 import { Box } from '../spaces/box.js';
 import { type Color, type Raster, createRaster, fillBackground, fillCapsule, fillDisc } from '../render/raster2d.js';
@@ -244,6 +244,18 @@ export class PendulumEnv extends Env<PendulumObservation, NDArray<'float32'>> {
     this.th = th + newThdot * PENDULUM_DT;
     this.thdot = newThdot;
     return { observation: this.observe(), reward, terminated: false, truncated: false, info: {} };
+  }
+
+  override getState(): EnvState {
+    return { random: this.randomState(), th: this.th, thdot: this.thdot, hasState: this.hasState };
+  }
+
+  override setState(state: EnvState): void {
+    const [th, thdot] = stateNumbers('PendulumEnv', state, ['th', 'thdot']);
+    this.restoreRandomState(state['random']);
+    this.th = th;
+    this.thdot = thdot;
+    this.hasState = state['hasState'] === true;
   }
 
   override render(): Frame | undefined {

@@ -24,11 +24,11 @@
  *   scaled uniformly by min(W, H) / 40 and centred, with the goal region (radius = threshold) as a
  *   green disc beneath the agent.
  */
-import { Env, type EnvMetadata, type Frame, type RenderMode, type ResetArgs, type ResetResult, type StepResult } from '../core/env.js';
+import { Env, type EnvMetadata, type EnvState, type Frame, type RenderMode, type ResetArgs, type ResetResult, type StepResult } from '../core/env.js';
 import { InvalidOptionError, ResetNeededError } from '../core/errors.js';
 import type { NDArray } from '../core/ndarray.js';
 import {
-  RENDER_OPTION_NAMES, type RenderOptions, boxActionValues, choiceOption, numberOption, rejectUnknownOptions, renderOptions,
+  RENDER_OPTION_NAMES, type RenderOptions, boxActionValues, choiceOption, numberOption, rejectUnknownOptions, renderOptions, stateNumbers,
 } from '../core/validate.js';
 import { Box } from '../spaces/box.js';
 import { type Color, type Raster, createRaster, fillBackground, fillDisc, fillRect } from '../render/raster2d.js';
@@ -278,6 +278,22 @@ export class PlanarEnv extends Env<PlanarObservation, NDArray<'float32'>> {
       truncated: false,
       info: { distance, refused },
     };
+  }
+
+  override getState(): EnvState {
+    return {
+      random: this.randomState(), x: this.x, y: this.y, goalX: this.episodeGoalX, goalY: this.episodeGoalY, hasState: this.hasState,
+    };
+  }
+
+  override setState(state: EnvState): void {
+    const [x, y, goalX, goalY] = stateNumbers('PlanarEnv', state, ['x', 'y', 'goalX', 'goalY']);
+    this.restoreRandomState(state['random']);
+    this.x = x;
+    this.y = y;
+    this.episodeGoalX = goalX;
+    this.episodeGoalY = goalY;
+    this.hasState = state['hasState'] === true;
   }
 
   override render(): Frame | undefined {

@@ -6,6 +6,7 @@
  * episode was cut short (time limit, physics failure), so learners should bootstrap from V(obs).
  */
 import { Rng } from './rng.js';
+import { EnvStateError } from './errors.js';
 import type { NDArray } from './ndarray.js';
 import type { Space } from '../spaces/space.js';
 import type { EnvSpec } from '../registration.js';
@@ -39,6 +40,18 @@ export interface StepResult<O> {
   info: Info;
 }
 
+/**
+ * A snapshot of everything that decides an env's future (its simulation state and random stream),
+ * as plain structured-cloneable data, for exact checkpoint and resume.
+ */
+export type EnvState = { readonly [key: string]: unknown };
+
+/** The state of an env's random generator inside an EnvState. */
+export interface RandomState {
+  seed: number;
+  state: readonly number[];
+}
+
 export interface EnvMetadata {
   renderModes: readonly RenderMode[];
   /** Frames per second of the simulated time, used when recording videos. */
@@ -69,6 +82,33 @@ export abstract class Env<O = unknown, A = unknown> {
 
   abstract reset(args?: ResetArgs): ResetResult<O>;
   abstract step(action: A): StepResult<O>;
+
+  /**
+   * A snapshot for exact checkpoint/resume, or undefined when the env does not support it (the
+   * default). Envs that support it override both getState and setState.
+   */
+  getState(): EnvState | undefined {
+    return undefined;
+  }
+
+  /** Restore a snapshot taken by getState() of an env made with the same options. */
+  setState(_state: EnvState): void {
+    throw new EnvStateError(`${this.toString()} does not support setState (its getState() returns undefined)`);
+  }
+
+  /** The random stream's state, for getState(). */
+  protected randomState(): RandomState {
+    return { seed: this.npRandom.seed, state: [...this.npRandom.getState()] };
+  }
+
+  /** Restore the random stream saved by randomState(). */
+  protected restoreRandomState(saved: unknown): void {
+    const r = saved as Partial<RandomState> | undefined;
+    if (typeof r?.seed !== 'number' || !Array.isArray(r.state)) {
+      throw new EnvStateError(`${this.toString()}: the saved state has no valid random generator state`);
+    }
+    this.rng = new Rng(r.seed, r.state);
+  }
 
   /** The current frame in `renderMode`, or undefined when the env has no render mode. */
   render(): Frame | undefined {
@@ -121,6 +161,27 @@ export class Wrapper<O = unknown, A = unknown, WO = O, WA = A> extends Env<WO, W
   override get npRandom(): Rng {
     return this.env.npRandom;
   }
+
+  /** The inner env's snapshot plus this wrapper's own (see ownState); undefined if the inner has none. */
+  override getState(): EnvState | undefined {
+    const inner = this.env.getState();
+    return inner === undefined ? undefined : { inner, own: this.ownState() };
+  }
+
+  override setState(state: EnvState): void {
+    if (typeof state !== 'object' || state === null || !('inner' in state) || !('own' in state)) {
+      throw new EnvStateError(`${this.toString()}: the saved state does not come from this wrapper stack`);
+    }
+    this.env.setState(state['inner'] as EnvState);
+    this.restoreOwnState(state['own']);
+  }
+
+  /** State kept by this wrapper itself (counters, buffers, statistics); stateless wrappers keep null. */
+  protected ownState(): unknown {
+    return null;
+  }
+
+  protected restoreOwnState(_own: unknown): void {}
 
   reset(args?: ResetArgs): ResetResult<WO> {
     return this.env.reset(args) as unknown as ResetResult<WO>;

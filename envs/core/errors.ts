@@ -28,3 +28,8 @@ export class ResetNeededError extends LatentGymError {
 export class EnvContractError extends LatentGymError {
   override name = 'EnvContractError';
 }
+
+/** An env state snapshot that cannot be taken or restored. */
+export class EnvStateError extends LatentGymError {
+  override name = 'EnvStateError';
+}

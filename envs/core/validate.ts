@@ -2,8 +2,8 @@
 import { Box, describe } from '../spaces/box.js';
 import type { Space } from '../spaces/space.js';
 import { type TypedArray, formatShape, isNDArray, sameShape } from './ndarray.js';
-import { InvalidActionError, InvalidOptionError } from './errors.js';
-import { RENDER_MODES, type RenderMode } from './env.js';
+import { EnvStateError, InvalidActionError, InvalidOptionError } from './errors.js';
+import { type EnvState, RENDER_MODES, type RenderMode } from './env.js';
 
 /**
  * The values of a Box action after checking it is an NDArray of the space's shape (values are not
@@ -98,4 +98,15 @@ export function renderOptions(options: RenderOptions, defaultSize = 64): {
     renderWidth: integerOption('renderWidth', options.renderWidth ?? defaultSize, 8, MAX_RENDER_SIZE),
     renderHeight: integerOption('renderHeight', options.renderHeight ?? defaultSize, 8, MAX_RENDER_SIZE),
   };
+}
+
+/** The finite numbers `names` of a saved env state, or an EnvStateError naming the missing one. */
+export function stateNumbers<const N extends readonly string[]>(where: string, state: EnvState, names: N): { [K in keyof N]: number } {
+  return names.map((name) => {
+    const value = state[name];
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new EnvStateError(`${where}.setState: '${name}' must be a finite number, got ${String(value)}`);
+    }
+    return value;
+  }) as { [K in keyof N]: number };
 }

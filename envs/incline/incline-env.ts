@@ -22,16 +22,16 @@
  * clipped to [0, 1]). `info` always holds the low-dimensional state, normalised (`lowDim`) and raw
  * (`lowDimRaw`: rad, m from the top end, m/s), the raw pose and the episode's parameters.
  */
-import { Env, type EnvMetadata, type Frame, type Info, type RenderMode, type ResetArgs, type ResetResult, type StepResult } from '../core/env.js';
-import { InvalidOptionError, ResetNeededError } from '../core/errors.js';
+import { Env, type EnvMetadata, type EnvState, type Frame, type Info, type RenderMode, type ResetArgs, type ResetResult, type StepResult } from '../core/env.js';
+import { EnvStateError, InvalidOptionError, ResetNeededError } from '../core/errors.js';
 import type { NDArray } from '../core/ndarray.js';
 import {
-  RENDER_OPTION_NAMES, type RenderOptions, boxActionValues, choiceOption, integerOption, numberOption, rejectUnknownOptions, renderOptions,
+  RENDER_OPTION_NAMES, type RenderOptions, boxActionValues, choiceOption, integerOption, numberOption, rejectUnknownOptions, renderOptions, stateNumbers,
 } from '../core/validate.js';
 import { Box } from '../spaces/box.js';
 import type { Camera } from '../render/raster3d.js';
 import type { ObjectModel } from './object-model.js';
-import { DEFAULT_INCLINE, type EpisodeSetup, type InclineGeometry, type InclineState, InclinePhysics } from './physics.js';
+import { DEFAULT_INCLINE, type EpisodeSetup, type InclineGeometry, type InclineState, InclinePhysics, type PhysicsSnapshot } from './physics.js';
 import { type SceneStyle, InclineScene, REFERENCE_CAMERA, SCENE_STYLES, SCENE_VARIANTS, sceneLook } from './scene.js';
 
 /** Largest force along the incline, N. */
@@ -220,6 +220,33 @@ export class InclineEnv extends Env<InclineObservation, NDArray<'float32'>> {
       truncated: this.failed,
       info: this.info(),
     };
+  }
+
+  override getState(): EnvState {
+    return {
+      random: this.randomState(),
+      physics: this.current === undefined ? null : this.physics.snapshot(),
+      current: this.current ?? null,
+      failed: this.failed,
+      variant: this.variant,
+    };
+  }
+
+  override setState(state: EnvState): void {
+    const physics = state['physics'] as PhysicsSnapshot | null | undefined;
+    if (physics === undefined || !('current' in state)) throw new EnvStateError('InclineEnv.setState: the saved state lacks physics or current');
+    this.restoreRandomState(state['random']);
+    const [variant] = stateNumbers('InclineEnv', state, ['variant']);
+    this.variant = variant;
+    this.failed = state['failed'] === true;
+    if (physics === null) {
+      this.current = undefined;
+    } else {
+      this.physics.restore(physics);
+      this.scene.setEpisode(physics.setup.angle, sceneLook(this.sceneStyle, this.variant));
+      this.current = state['current'] as InclineState;
+    }
+    this.frameValid = false;
   }
 
   override render(): Frame | undefined {

@@ -89,6 +89,17 @@ export interface InclineState {
   readonly angularVelocity: Point3;
 }
 
+/** InclinePhysics.snapshot(): plain data. */
+export interface PhysicsSnapshot {
+  readonly setup: EpisodeSetup;
+  readonly position: Point3;
+  readonly velocity: Point3;
+  readonly angularVelocity: Point3;
+  readonly quaternion: readonly [number, number, number, number];
+  /** Simulated time of the world, s. */
+  readonly time: number;
+}
+
 /** Unit vectors of the incline frame for `angle` (see the module comment). */
 export function inclineAxes(angle: number): { u: Point3; w: Point3; n: Point3 } {
   const c = Math.cos(angle);
@@ -199,6 +210,38 @@ export class InclinePhysics {
     world.addBody(body);
     this.world = world;
     this.body = body;
+  }
+
+  /** The episode setup and the object's dynamic state: enough to continue the episode exactly. */
+  snapshot(): PhysicsSnapshot {
+    const b = this.objectBody;
+    const v3 = (v: Vec3): Point3 => [v.x, v.y, v.z];
+    return {
+      setup: { ...this.episode },
+      position: v3(b.position),
+      velocity: v3(b.velocity),
+      angularVelocity: v3(b.angularVelocity),
+      quaternion: [b.quaternion.x, b.quaternion.y, b.quaternion.z, b.quaternion.w],
+      time: this.world!.time,
+    };
+  }
+
+  /** Continue from a snapshot: a fresh episode with its setup, then the saved body state. */
+  restore(snapshot: PhysicsSnapshot): void {
+    this.reset(snapshot.setup);
+    const b = this.objectBody;
+    b.position.set(...snapshot.position);
+    b.previousPosition.copy(b.position);
+    b.interpolatedPosition.copy(b.position);
+    b.velocity.set(...snapshot.velocity);
+    b.angularVelocity.set(...snapshot.angularVelocity);
+    b.quaternion.set(...snapshot.quaternion);
+    b.previousQuaternion.copy(b.quaternion);
+    b.interpolatedQuaternion.copy(b.quaternion);
+    // Derived quantities cannon-es caches from the pose, as its integrator leaves them after a step.
+    b.aabbNeedsUpdate = true;
+    b.updateInertiaWorld(true);
+    this.world!.time = snapshot.time;
   }
 
   /**

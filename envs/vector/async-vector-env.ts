@@ -24,7 +24,7 @@ import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from '
 import type { Env, Frame, ResetResult, StepResult } from '../core/env.js';
 import { InvalidOptionError, LatentGymError } from '../core/errors.js';
 import { type MakeOptions, make } from '../registration.js';
-import type { AutoresetMode } from './autoreset.js';
+import type { AutoresetMode, SlotState } from './autoreset.js';
 import { PENDING, READY, type RemoteError, type WorkerCommand, type WorkerInit, type WorkerReply } from './protocol.js';
 import { ClosedEnvironmentError, type EnvSpaces, VectorEnv, type VectorStepResult, assertSameSpaces } from './vector-env.js';
 
@@ -197,6 +197,14 @@ export class AsyncVectorEnv<O = unknown, A = unknown> extends VectorEnv<O, A> {
   }
 
   /** Lets each env run its own close() (bounded by CLOSE_TIMEOUT_MS), then terminates the workers. */
+  protected getStateEach(): (SlotState | undefined)[] {
+    return this.request(() => ({ type: 'getState' }), 'getState') as (SlotState | undefined)[];
+  }
+
+  protected setStateEach(slots: readonly SlotState[]): void {
+    this.request((i) => ({ type: 'setState', state: slots[i]! }), 'setState');
+  }
+
   protected closeEach(): void {
     const deadline = Date.now() + CLOSE_TIMEOUT_MS;
     for (const channel of this.channels) if (channel.awaitingReply) channel.receive(deadline); // drop a pending step

@@ -3,7 +3,7 @@
  * one `AutoresettingEnv` per sub-env, and every AsyncVectorEnv worker keeps one for its env, so both
  * vector envs produce the same sequence for the same seeds and actions.
  */
-import type { Env, Frame, Info, ResetArgs, ResetResult, StepResult } from '../core/env.js';
+import type { Env, EnvState, Frame, Info, ResetArgs, ResetResult, StepResult } from '../core/env.js';
 import { choiceOption } from '../core/validate.js';
 
 /**
@@ -24,6 +24,12 @@ export function autoresetModeOption(mode: unknown): AutoresetMode {
   return choiceOption('autoresetMode', mode, AUTORESET_MODES);
 }
 
+/** A sub-env's snapshot inside a vector env's state. */
+export interface SlotState {
+  env: EnvState;
+  needsReset: boolean;
+}
+
 /** One sub-env of a vector env plus the state autoreset needs (whether it must reset next step). */
 export class AutoresettingEnv {
   /** next-step mode only: the previous step ended the episode, so the next step resets. */
@@ -39,6 +45,17 @@ export class AutoresettingEnv {
 
   step(action: unknown): StepResult<unknown> {
     return this.mode === 'next-step' ? this.stepNextStep(action) : this.stepSameStep(action);
+  }
+
+  /** The env's snapshot plus the pending autoreset, or undefined if the env has no state protocol. */
+  getState(): SlotState | undefined {
+    const env = this.env.getState();
+    return env === undefined ? undefined : { env, needsReset: this.needsReset };
+  }
+
+  setState(state: SlotState): void {
+    this.env.setState(state.env);
+    this.needsReset = state.needsReset;
   }
 
   render(): Frame | undefined {

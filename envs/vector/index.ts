@@ -7,9 +7,9 @@ import { AsyncVectorEnv } from './async-vector-env.js';
 import { SyncVectorEnv } from './sync-vector-env.js';
 import type { VectorEnv } from './vector-env.js';
 
-export { type AutoresetMode, AUTORESET_MODES, AutoresettingEnv } from './autoreset.js';
+export { type AutoresetMode, AUTORESET_MODES, AutoresettingEnv, type SlotState } from './autoreset.js';
 export {
-  VectorEnv, ClosedEnvironmentError, type VectorEnvInit, type VectorMetadata,
+  VectorEnv, ClosedEnvironmentError, type VectorEnvInit, type VectorEnvState, type VectorMetadata,
   type VectorResetArgs, type VectorResetResult, type VectorStepResult,
 } from './vector-env.js';
 export { SyncVectorEnv, type SyncVectorEnvOptions } from './sync-vector-env.js';

@@ -7,6 +7,7 @@
  * that is exiting stores DEAD (after posting why), so a blocked main thread never waits forever.
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { SlotState } from './autoreset.js';
 
 export const PENDING = 0;
 export const READY = 1;
@@ -30,6 +31,8 @@ export type WorkerCommand =
   | { type: 'reset'; seed: number | undefined; options: Record<string, unknown> | undefined }
   | { type: 'step'; action: unknown }
   | { type: 'render' }
+  | { type: 'getState' }
+  | { type: 'setState'; state: SlotState }
   | { type: 'close' };
 
 /** An error, flattened so it survives structured cloning with its class name. */

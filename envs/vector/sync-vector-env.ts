@@ -4,7 +4,7 @@
  */
 import type { Env, Frame, ResetResult, StepResult } from '../core/env.js';
 import { InvalidOptionError } from '../core/errors.js';
-import { type AutoresetMode, AutoresettingEnv } from './autoreset.js';
+import { type AutoresetMode, AutoresettingEnv, type SlotState } from './autoreset.js';
 import { VectorEnv, assertSameSpaces } from './vector-env.js';
 
 export interface SyncVectorEnvOptions {
@@ -52,6 +52,14 @@ export class SyncVectorEnv<O = unknown, A = unknown> extends VectorEnv<O, A> {
 
   protected renderEach(): (Frame | undefined)[] {
     return this.slots.map((slot) => slot.render());
+  }
+
+  protected getStateEach(): (SlotState | undefined)[] {
+    return this.slots.map((slot) => slot.getState());
+  }
+
+  protected setStateEach(slots: readonly SlotState[]): void {
+    this.slots.forEach((slot, i) => slot.setState(slots[i]!));
   }
 
   protected closeEach(): void {

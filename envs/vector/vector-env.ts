@@ -15,11 +15,11 @@
  * batching, the seeding rule, argument checks and the closed state, so they exist once.
  */
 import type { EnvMetadata, Frame, Info, ResetResult, StepResult, RenderMode } from '../core/env.js';
-import { LatentGymError } from '../core/errors.js';
+import { EnvStateError, LatentGymError } from '../core/errors.js';
 import { assertSeed } from '../core/rng.js';
 import { batchSpace, concatenate, iterate } from '../spaces/batch.js';
 import type { Space } from '../spaces/space.js';
-import { type AutoresetMode, autoresetModeOption } from './autoreset.js';
+import { type AutoresetMode, type SlotState, autoresetModeOption } from './autoreset.js';
 
 export interface VectorResetArgs {
   /**
@@ -107,6 +107,12 @@ export function perEnvSeeds(seed: VectorResetArgs['seed'], numEnvs: number): (nu
   return [...seed];
 }
 
+/** VectorEnv.getState(): plain, structured-cloneable data. */
+export interface VectorEnvState {
+  numEnvs: number;
+  slots: SlotState[];
+}
+
 export abstract class VectorEnv<O = unknown, A = unknown> {
   readonly numEnvs: number;
   readonly singleObservationSpace: Space<unknown>;
@@ -157,6 +163,25 @@ export abstract class VectorEnv<O = unknown, A = unknown> {
     });
   }
 
+  /**
+   * Snapshot of every sub-env (and its pending autoreset) for exact checkpoint/resume, or undefined
+   * when some env does not support the state protocol (Env.getState).
+   */
+  getState(): VectorEnvState | undefined {
+    this.assertUsable('getState');
+    const slots = this.getStateEach();
+    return slots.every((s): s is SlotState => s !== undefined) ? { numEnvs: this.numEnvs, slots } : undefined;
+  }
+
+  /** Restore a snapshot from getState() of a vector env made the same way. */
+  setState(state: VectorEnvState): void {
+    this.assertUsable('setState');
+    if (state?.numEnvs !== this.numEnvs || !Array.isArray(state.slots) || state.slots.length !== this.numEnvs) {
+      throw new EnvStateError(`${this.toString()}: the saved state is for ${String(state?.numEnvs)} envs, this vector env has ${this.numEnvs}`);
+    }
+    this.setStateEach(state.slots);
+  }
+
   /** Closes every sub-env. Closing twice is allowed; any other use after close throws. */
   close(): void {
     if (this.isClosed) return;
@@ -176,6 +201,8 @@ export abstract class VectorEnv<O = unknown, A = unknown> {
   protected abstract stepEach(actions: readonly unknown[]): StepResult<unknown>[];
   protected abstract renderEach(): (Frame | undefined)[];
   protected abstract closeEach(): void;
+  protected abstract getStateEach(): (SlotState | undefined)[];
+  protected abstract setStateEach(slots: readonly SlotState[]): void;
 
   /** Marks the env closed without calling closeEach (for subclasses that already tore down). */
   protected markClosed(): void {

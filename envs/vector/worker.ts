@@ -77,6 +77,11 @@ function run(env: AutoresettingEnv, command: WorkerCommand): unknown {
       return env.step(command.action);
     case 'render':
       return env.render();
+    case 'getState':
+      return env.getState();
+    case 'setState':
+      env.setState(command.state);
+      return null;
     case 'close':
       env.close();
       return null;

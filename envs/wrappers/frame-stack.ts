@@ -63,6 +63,16 @@ export class FrameStackObservation<A, D extends DType = DType> extends Wrapper<N
     return { ...result, observation: this.stacked() };
   }
 
+  protected override ownState(): unknown {
+    return { ring: this.ring.slice(), head: this.head };
+  }
+
+  protected override restoreOwnState(own: unknown): void {
+    const o = own as { ring: ArrayLike<number>; head: number };
+    this.ring.set(o.ring as never);
+    this.head = o.head;
+  }
+
   private write(slot: number, observation: NDArray<D>): void {
     if (observation.data.length !== this.frameSize) {
       throw new RangeError(`FrameStackObservation: observation has ${observation.data.length} elements, the observation space needs ${this.frameSize}`);

@@ -1,7 +1,7 @@
 import { type Env, ObservationWrapper } from '../core/env.js';
 import type { DType, NDArray } from '../core/ndarray.js';
 import { Box } from '../spaces/box.js';
-import { RunningMeanStd } from './running-mean-std.js';
+import { RunningMeanStd, type RunningMeanStdState } from './running-mean-std.js';
 
 /**
  * Standardizes each observation element with a running mean and variance (Gymnasium's
@@ -23,6 +23,16 @@ export class NormalizeObservation<A, D extends DType = DType> extends Observatio
     }
     this.obsRms = new RunningMeanStd(space.shape);
     this.observationSpace = new Box({ low: -Infinity, high: Infinity, shape: space.shape, dtype: 'float32' });
+  }
+
+  protected override ownState(): unknown {
+    return { obsRms: this.obsRms.getState(), updateRunningMean: this.updateRunningMean };
+  }
+
+  protected override restoreOwnState(own: unknown): void {
+    const o = own as { obsRms: RunningMeanStdState; updateRunningMean: boolean };
+    this.obsRms.setState(o.obsRms);
+    this.updateRunningMean = o.updateRunningMean;
   }
 
   observation(observation: NDArray<D>): NDArray<'float32'> {

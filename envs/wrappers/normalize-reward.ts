@@ -1,5 +1,5 @@
 import { type Env, type ResetArgs, type ResetResult, type StepResult, Wrapper } from '../core/env.js';
-import { RunningMeanStd } from './running-mean-std.js';
+import { RunningMeanStd, type RunningMeanStdState } from './running-mean-std.js';
 
 export interface NormalizeRewardOptions {
   /** Discount of the return whose spread scales the rewards. */
@@ -36,6 +36,17 @@ export class NormalizeReward<O, A> extends Wrapper<O, A> {
   /** The discounted return of the current episode so far. */
   get discountedReturn(): number {
     return this.discounted;
+  }
+
+  protected override ownState(): unknown {
+    return { returnRms: this.returnRms.getState(), updateRunningMean: this.updateRunningMean, discounted: this.discounted };
+  }
+
+  protected override restoreOwnState(own: unknown): void {
+    const o = own as { returnRms: RunningMeanStdState; updateRunningMean: boolean; discounted: number };
+    this.returnRms.setState(o.returnRms);
+    this.updateRunningMean = o.updateRunningMean;
+    this.discounted = o.discounted;
   }
 
   override reset(args?: ResetArgs): ResetResult<O> {

@@ -37,6 +37,14 @@ export class OrderEnforcing<O, A> extends Wrapper<O, A> {
     return this.env.render();
   }
 
+  protected override ownState(): unknown {
+    return { hasReset: this.hasReset, episodeOver: this.episodeOver };
+  }
+
+  protected override restoreOwnState(own: unknown): void {
+    ({ hasReset: this.hasReset, episodeOver: this.episodeOver } = own as { hasReset: boolean; episodeOver: boolean });
+  }
+
   get hasBeenReset(): boolean {
     return this.hasReset;
   }

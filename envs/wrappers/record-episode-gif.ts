@@ -51,6 +51,16 @@ export class RecordEpisodeGif<O, A> extends Wrapper<O, A> {
     return this.gif !== undefined;
   }
 
+  /** The episode counter (so triggers continue after a restore); a recording in progress is not kept. */
+  protected override ownState(): unknown {
+    return { episodeIndex: this.episodeIndex };
+  }
+
+  protected override restoreOwnState(own: unknown): void {
+    this.gif = undefined;
+    this.episodeIndex = (own as { episodeIndex: number }).episodeIndex;
+  }
+
   override reset(args?: ResetArgs): ResetResult<O> {
     this.stopRecording();
     const result = this.env.reset(args);

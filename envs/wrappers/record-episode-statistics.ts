@@ -71,6 +71,25 @@ export class RecordEpisodeStatistics<O, A> extends Wrapper<O, A> {
     return result;
   }
 
+  /** Queues and the running episode's return and length (its wall-clock time restarts on restore). */
+  protected override ownState(): unknown {
+    return {
+      episodeCount: this.episodeCount, returnQueue: [...this.returnQueue], lengthQueue: [...this.lengthQueue],
+      timeQueue: [...this.timeQueue], episodeReturn: this.episodeReturn, episodeLength: this.episodeLength,
+    };
+  }
+
+  protected override restoreOwnState(own: unknown): void {
+    const o = own as { episodeCount: number; returnQueue: number[]; lengthQueue: number[]; timeQueue: number[]; episodeReturn: number; episodeLength: number };
+    this.episodeCount = o.episodeCount;
+    this.returnQueue.splice(0, Infinity, ...o.returnQueue);
+    this.lengthQueue.splice(0, Infinity, ...o.lengthQueue);
+    this.timeQueue.splice(0, Infinity, ...o.timeQueue);
+    this.episodeReturn = o.episodeReturn;
+    this.episodeLength = o.episodeLength;
+    this.episodeStart = performance.now();
+  }
+
   private startEpisode(): void {
     this.episodeReturn = 0;
     this.episodeLength = 0;

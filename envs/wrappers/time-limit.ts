@@ -20,6 +20,14 @@ export class TimeLimit<O, A> extends Wrapper<O, A> {
     return this.env.reset(args);
   }
 
+  protected override ownState(): unknown {
+    return { elapsedSteps: this.elapsedSteps };
+  }
+
+  protected override restoreOwnState(own: unknown): void {
+    this.elapsedSteps = (own as { elapsedSteps: number }).elapsedSteps;
+  }
+
   override step(action: A): StepResult<O> {
     const result = this.env.step(action);
     this.elapsedSteps += 1;
