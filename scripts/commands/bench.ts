@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { registeredIds, spec } from '../../envs/registration.js';
 import { benchEnv, type ThroughputResult } from '../bench/env-throughput.js';
 import { formatCount, packageVersion, positiveInteger, positiveNumber } from '../cli-support.js';
+import { benchNnCommand } from './bench-nn.js';
 
 interface BenchEnvsArgs { env: string[] | undefined; seconds: number; size: number; json: boolean }
 
@@ -36,7 +37,7 @@ const benchEnvsCommand: CommandModule<object, BenchEnvsArgs> = {
 
 export const benchCommand: CommandModule = {
   command: 'bench <suite>',
-  describe: 'Speed benchmarks (suites: envs)',
-  builder: (y) => y.command(benchEnvsCommand).demandCommand(1, 'name a benchmark suite: envs'),
+  describe: 'Speed benchmarks (suites: envs, nn)',
+  builder: (y) => y.command(benchEnvsCommand).command(benchNnCommand).demandCommand(1, 'name a benchmark suite: envs, nn'),
   handler: () => {},
 };
