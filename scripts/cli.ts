@@ -6,6 +6,8 @@ import { LatentGymError } from '../envs/core/errors.js';
 import { envsCommand } from './commands/envs.js';
 import { rolloutCommand } from './commands/rollout.js';
 import { benchCommand } from './commands/bench.js';
+import { trainCommand } from './commands/train.js';
+import { evalCommand } from './commands/eval.js';
 import { UsageError, importUserModules, packageVersion, resolveImports } from './cli-support.js';
 
 function reportAndExit(message: string, code: number): never {
@@ -28,8 +30,10 @@ export async function main(argv: string[]): Promise<void> {
     })
     .command(envsCommand)
     .command(rolloutCommand)
+    .command(trainCommand)
+    .command(evalCommand)
     .command(benchCommand)
-    .demandCommand(1, 'name a command: envs, rollout, bench')
+    .demandCommand(1, 'name a command: envs, rollout, train, eval, bench')
     .recommendCommands()
     .strict()
     .version(packageVersion())

@@ -4,6 +4,7 @@ import { registeredIds, spec } from '../../envs/registration.js';
 import { benchEnv, type ThroughputResult } from '../bench/env-throughput.js';
 import { formatCount, packageVersion, positiveInteger, positiveNumber } from '../cli-support.js';
 import { benchNnCommand } from './bench-nn.js';
+import { benchPpoCommand } from '../bench/ppo.js';
 
 interface BenchEnvsArgs { env: string[] | undefined; seconds: number; size: number; json: boolean }
 
@@ -37,7 +38,8 @@ const benchEnvsCommand: CommandModule<object, BenchEnvsArgs> = {
 
 export const benchCommand: CommandModule = {
   command: 'bench <suite>',
-  describe: 'Speed benchmarks (suites: envs, nn)',
-  builder: (y) => y.command(benchEnvsCommand).command(benchNnCommand).demandCommand(1, 'name a benchmark suite: envs, nn'),
+  describe: 'Speed benchmarks (suites: envs, nn, ppo)',
+  builder: (y) => y.command(benchEnvsCommand).command(benchNnCommand).command(benchPpoCommand)
+    .demandCommand(1, 'name a benchmark suite: envs, nn, ppo'),
   handler: () => {},
 };

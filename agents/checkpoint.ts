@@ -1,0 +1,195 @@
+/**
+ * PPO checkpoints: everything a run needs to continue exactly where it stopped.
+ *
+ * A checkpoint is a directory `iter-NNNNNN` in the run's checkpoints/ folder, written under a
+ * temporary name and renamed when complete (a crash leaves no half checkpoint):
+ *   agent.json + agent.weights.bin   policy variables and Adam state (models/serialization), with meta:
+ *                                    what the checkpoint fits (env, pipeline, networks), progress,
+ *                                    the agent's generator, normaliser statistics, per-env episode
+ *                                    bookkeeping, and the sha256 of state.bin
+ *   state.bin                        the vector env's state (VectorEnv.getState: structured-cloneable
+ *                                    data, written with v8.serialize), the policy's next input, and
+ *                                    the latent pipeline's frame replay
+ *   encoder.json + .weights.bin      'latent' only: the encoder and its optimiser (Encoder.save)
+ * Envs without the state protocol (getState() undefined) resume with freshly reset envs; the caller
+ * is told so (`exact: false`).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { Rng } from '../envs/core/rng.js';
+import { writeFileAtomic } from '../envs/render/gif.js';
+import type { VectorEnvState } from '../envs/vector/vector-env.js';
+import { ModelFileError } from '../models/errors.js';
+import { loadCheckpoint } from '../models/serialization.js';
+import type { FrameReplayState } from './encoders/frame-replay.js';
+import { CheckpointMismatchError } from './errors.js';
+import { loadModelState, saveModelState } from './model-state.js';
+import type { RewardScalerState } from './normalization.js';
+import type { NextObservation, Ppo } from './ppo.js';
+import type { RunningMeanStdState } from '../envs/wrappers/running-mean-std.js';
+
+export const CHECKPOINT_KIND = 'latentgym-ppo';
+export const CHECKPOINT_PATTERN = /^iter-\d{6,}$/;
+
+interface AgentMeta {
+  kind: typeof CHECKPOINT_KIND;
+  version: 1;
+  /** What a loading agent must match. */
+  compat: Record<string, unknown>;
+  iteration: number;
+  globalStep: number;
+  rng: { seed: number; state: number[] };
+  obsNormalizer: RunningMeanStdState | null;
+  rewardScaler: RewardScalerState | null;
+  nextValid: number[];
+  episodeReturns: number[];
+  episodeLengths: number[];
+  recentReturns: number[];
+  /** Whether state.bin holds the envs' state (false: the envs did not support the protocol). */
+  envStateSaved: boolean;
+  stateSha256: string;
+}
+
+interface StateFile {
+  envState: VectorEnvState | undefined;
+  next: NextObservation;
+  replay: FrameReplayState | undefined;
+}
+
+/** What a checkpoint must match: env, pipeline, frames, networks, encoder (numEnvs too, for full resume). */
+function compatibility(agent: Ppo): Record<string, unknown> {
+  const { config } = agent;
+  return {
+    envId: config.envId,
+    pipeline: config.pipeline,
+    pixels: config.pipeline === 'state' ? null : config.pixels,
+    policy: agent.policy.describe(),
+    encoder: agent.encoder?.describe() ?? null,
+    numEnvs: config.numEnvs,
+  };
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+export function checkpointName(iteration: number): string {
+  return `iter-${String(iteration).padStart(6, '0')}`;
+}
+
+/** Write the agent's checkpoint into `checkpointsDir` (atomically); keep the newest `keep`. Returns its path. */
+export async function saveAgentCheckpoint(checkpointsDir: string, agent: Ppo, keep = Infinity): Promise<string> {
+  const final = join(checkpointsDir, checkpointName(agent.iteration));
+  const tmp = `${final}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const envState = agent.vec.getState();
+  const state: StateFile = { envState, next: agent.next, replay: agent.replay?.getState() };
+  const stateBytes = serialize(state);
+  writeFileAtomic(join(tmp, 'state.bin'), stateBytes);
+  if (agent.encoder) await agent.encoder.save(join(tmp, 'encoder.json'));
+  const meta: AgentMeta = {
+    kind: CHECKPOINT_KIND, version: 1, compat: compatibility(agent),
+    iteration: agent.iteration, globalStep: agent.globalStep,
+    rng: { seed: agent.rng.seed, state: [...agent.rng.getState()] },
+    obsNormalizer: agent.obsNormalizer?.getState() ?? null,
+    rewardScaler: agent.rewardScaler?.getState() ?? null,
+    nextValid: Array.from(agent.nextValid),
+    episodeReturns: Array.from(agent.episodeReturns),
+    episodeLengths: Array.from(agent.episodeLengths),
+    recentReturns: [...agent.recentReturns],
+    envStateSaved: envState !== undefined,
+    stateSha256: sha256(stateBytes),
+  };
+  await saveModelState(join(tmp, 'agent.json'), agent.policy.variables, agent.optimizer, meta as unknown as Record<string, unknown>);
+  rmSync(final, { recursive: true, force: true }); // the same iteration saved again after a resume
+  renameSync(tmp, final);
+  const all = listCheckpoints(checkpointsDir);
+  for (const old of all.slice(0, Math.max(0, all.length - keep))) rmSync(join(checkpointsDir, old), { recursive: true, force: true });
+  return final;
+}
+
+/** Complete checkpoints in `checkpointsDir`, oldest first. */
+export function listCheckpoints(checkpointsDir: string): string[] {
+  if (!existsSync(checkpointsDir)) return [];
+  return readdirSync(checkpointsDir).filter((n) => CHECKPOINT_PATTERN.test(n) && existsSync(join(checkpointsDir, n, 'agent.json'))).sort();
+}
+
+export function latestCheckpoint(checkpointsDir: string): string | undefined {
+  const names = listCheckpoints(checkpointsDir);
+  const last = names[names.length - 1];
+  return last === undefined ? undefined : join(checkpointsDir, last);
+}
+
+/** The first field where two compat records differ, described for one line. */
+function firstDifference(saved: Record<string, unknown>, current: Record<string, unknown>, skip: readonly string[]): string | undefined {
+  for (const key of Object.keys(current)) {
+    if (skip.includes(key)) continue;
+    const a = JSON.stringify(saved[key] ?? null);
+    const b = JSON.stringify(current[key] ?? null);
+    if (a !== b) return `${key} is ${a} in the checkpoint but ${b} in this run`;
+  }
+  return undefined;
+}
+
+export interface LoadOptions {
+  /** Restore the policy and its input pipeline only (evaluation): envs, optimiser progress and replay are left alone. */
+  policyOnly?: boolean;
+}
+
+/**
+ * Restore `agent` (built with the run's config) from the checkpoint directory `path`. Refuses, with
+ * one line and before changing anything, a checkpoint of another env, pipeline or network, and a
+ * corrupt one. Returns whether the envs were restored exactly.
+ */
+export async function loadAgentCheckpoint(path: string, agent: Ppo, options: LoadOptions = {}): Promise<{ exact: boolean; iteration: number; globalStep: number }> {
+  const manifest = join(path, 'agent.json');
+  if (!existsSync(manifest)) throw new ModelFileError(`${path} is not a PPO checkpoint (no agent.json)`);
+  let meta: AgentMeta | undefined;
+  const check = (raw: Record<string, unknown>) => {
+    const m = raw as unknown as AgentMeta;
+    if (m.kind !== CHECKPOINT_KIND || m.version !== 1) throw new CheckpointMismatchError(`${path}: not a ${CHECKPOINT_KIND} v1 checkpoint (kind ${JSON.stringify(m.kind)})`);
+    const diff = firstDifference(m.compat, compatibility(agent), options.policyOnly ? ['numEnvs'] : []);
+    if (diff !== undefined) throw new CheckpointMismatchError(`${path} does not fit this run: ${diff}`);
+    meta = m;
+  };
+  let state: StateFile | undefined;
+  if (!options.policyOnly) {
+    // Read and verify state.bin before touching the agent.
+    const { meta: peek, groups } = loadCheckpoint(manifest);
+    for (const t of Object.values(groups).flat()) t.tensor.dispose();
+    check(peek);
+    const statePath = join(path, 'state.bin');
+    if (!existsSync(statePath)) throw new ModelFileError(`${statePath}: missing`);
+    const bytes = readFileSync(statePath);
+    if (sha256(bytes) !== meta!.stateSha256) throw new ModelFileError(`${statePath}: contents do not match the sha256 in ${manifest} (corrupt or from another save)`);
+    state = deserialize(bytes) as StateFile;
+  }
+  await loadModelState(manifest, agent.policy.variables, agent.optimizer, 'policy', check);
+  const m = meta!;
+  if (agent.encoder) await agent.encoder.load(join(path, 'encoder.json'));
+  if (agent.obsNormalizer && m.obsNormalizer) agent.obsNormalizer.setState(m.obsNormalizer);
+  if (options.policyOnly || !state) return { exact: false, iteration: m.iteration, globalStep: m.globalStep };
+
+  if (agent.rewardScaler && m.rewardScaler) agent.rewardScaler.setState(m.rewardScaler);
+  agent.rng = new Rng(m.rng.seed, m.rng.state);
+  agent.iteration = m.iteration;
+  agent.globalStep = m.globalStep;
+  agent.recentReturns = [...m.recentReturns];
+  if (state.replay) agent.replay?.setState(state.replay);
+  if (state.envState !== undefined) {
+    agent.vec.setState(state.envState);
+    agent.next = state.next;
+    agent.nextValid = Uint8Array.from(m.nextValid);
+    agent.episodeReturns.set(m.episodeReturns);
+    agent.episodeLengths.set(m.episodeLengths);
+    return { exact: true, iteration: m.iteration, globalStep: m.globalStep };
+  }
+  // No env state: start fresh episodes (seeded from the progress, so a resume is still reproducible).
+  const seed = (agent.config.seed + m.globalStep) % (2 ** 31 - agent.config.numEnvs);
+  agent.next = agent.observe(agent.vec.reset({ seed }).observation, true);
+  agent.nextValid.fill(1);
+  agent.episodeReturns.fill(0);
+  agent.episodeLengths.fill(0);
+  return { exact: false, iteration: m.iteration, globalStep: m.globalStep };
+}
