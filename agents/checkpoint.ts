@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } 
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { Rng } from '../envs/core/rng.js';
-import { writeFileAtomic } from '../envs/render/gif.js';
+import { writeFileAtomic } from '../envs/core/files.js';
 import type { VectorEnvState } from '../envs/vector/vector-env.js';
 import { ModelFileError } from '../models/errors.js';
 import { loadCheckpoint } from '../models/serialization.js';

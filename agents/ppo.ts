@@ -23,7 +23,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../envs/core/rng.js';
 import type { NDArray } from '../envs/core/ndarray.js';
 import type { VectorEnv } from '../envs/vector/vector-env.js';
-import { adam } from '../models/adam.js';
+import { type FusedAdamOptimizer, adam } from '../models/adam.js';
 import { clipByGlobalNorm } from '../models/clip.js';
 import { type Encoder, makeEncoder } from './encoders/encoder.js';
 import { FrameReplay } from './encoders/frame-replay.js';
@@ -182,7 +182,7 @@ export class Ppo {
   readonly adapter: ObservationAdapter;
   readonly action: ActionSpec;
   readonly policy: ActorCritic;
-  readonly optimizer: tf.AdamOptimizer;
+  readonly optimizer: FusedAdamOptimizer;
   readonly buffer: RolloutBuffer;
   readonly obsNormalizer: ObservationNormalizer | undefined;
   readonly rewardScaler: RewardScaler | undefined;
@@ -293,8 +293,7 @@ export class Ppo {
     const { config } = this;
     this.iteration += 1;
     const lr = config.annealLr ? config.learningRate * (1 - (this.iteration - 1) / this.iterations) : config.learningRate;
-    // tf.AdamOptimizer reads its (protected) learningRate on every step.
-    (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
+    this.optimizer.setLearningRate(lr);
 
     const rolloutStart = performance.now();
     const episodes = this.collectRollout();

@@ -3,6 +3,7 @@ export * from './core/env.js';
 export * from './core/errors.js';
 export * from './core/ndarray.js';
 export { Rng } from './core/rng.js';
+export { writeFileAtomic } from './core/files.js';
 export * from './spaces/index.js';
 export * from './registration.js';
 export * from './wrappers/index.js';

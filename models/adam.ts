@@ -15,6 +15,14 @@ interface AdamState {
 }
 
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
+  /** The step size used from the next applyGradients on (for learning-rate schedules). */
+  setLearningRate(learningRate: number): void {
+    if (!(learningRate >= 0) || !Number.isFinite(learningRate)) {
+      throw new RangeError(`FusedAdamOptimizer: learning rate must be a finite number >= 0, got ${learningRate}`);
+    }
+    this.learningRate = learningRate;
+  }
+
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
     const state = this as unknown as AdamState;
     if (tf.getKernel(ADAM_UPDATE, tf.getBackend()) === undefined) {
@@ -35,12 +43,15 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       const updated: tf.Variable[] = [];
       entries.forEach(([name, gradient], i) => {
         const value = tf.engine().registeredVariables[name]!;
+        // Moments are matched by position in the gradient map, as tf.AdamOptimizer does (and as saved
+        // optimiser state relies on: variable names may differ between runs), so every step must pass
+        // the same variables in the same order.
         const moment = (suffix: string) => ({ originalName: `${name}/${suffix}`, variable: tf.zerosLike(value).variable(false) });
         state.accumulatedFirstMoment[i] ??= moment('m');
         state.accumulatedSecondMoment[i] ??= moment('v');
-        if (gradient == null) return;
         const m = state.accumulatedFirstMoment[i]!.variable;
         const v = state.accumulatedSecondMoment[i]!.variable;
+        if (gradient == null) return;
         const k = updated.length / 3;
         Object.assign(inputs, { [adamInput('value', k)]: value, [adamInput('m', k)]: m, [adamInput('v', k)]: v, [adamInput('gradient', k)]: gradient });
         updated.push(value, m, v);

@@ -20,7 +20,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { writeFileAtomic } from '../envs/render/gif.js';
+import { writeFileAtomic } from '../envs/core/files.js';
 import { ModelFileError } from './errors.js';
 
 export const CHECKPOINT_FORMAT = 'latentgym-checkpoint';

@@ -4,11 +4,10 @@
  * colours are exact. GIF stores delays in hundredths of a second, so the played rate is
  * 100 / round(100 / fps) frames per second (e.g. 30 fps plays at 33.3).
  */
-import { existsSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import gifenc from 'gifenc';
 import type { Frame } from '../core/env.js';
 import { formatShape, isNDArray } from '../core/ndarray.js';
+import { writeFileAtomic } from '../core/files.js';
 
 export interface GifOptions {
   /** Playback frames per second. */
@@ -106,27 +105,4 @@ export function encodeGif(frames: readonly Frame[], options: GifOptions): Uint8A
 /** Encode `frames` and write them to `path` atomically (see writeFileAtomic). */
 export function writeGif(path: string, frames: readonly Frame[], options: GifOptions): void {
   writeFileAtomic(path, encodeGif(frames, options));
-}
-
-/**
- * Write `bytes` to `path + '.tmp-<pid>'` and rename it onto `path`, so readers never see a partial
- * file. The directory must exist (the error names it).
- */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const dir = dirname(path);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new Error(`cannot write '${path}': directory '${dir}' does not exist`);
-  }
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (error) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the temporary file was never created
-    }
-    throw error;
-  }
 }

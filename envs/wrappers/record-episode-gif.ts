@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Env, type ResetArgs, type ResetResult, type StepResult, Wrapper } from '../core/env.js';
-import { GifBuilder, assertFps, writeFileAtomic } from '../render/gif.js';
+import { GifBuilder, assertFps } from '../render/gif.js';
+import { writeFileAtomic } from '../core/files.js';
 
 export interface RecordEpisodeGifOptions {
   /** Where the GIFs go; created (with parents) if missing. */

@@ -1,7 +1,7 @@
 /** Learning-curve plots as PNG, drawn by Chart.js onto an @napi-rs/canvas surface. */
 import { createCanvas } from '@napi-rs/canvas';
 import { Chart, registerables, type ChartConfiguration } from 'chart.js';
-import { writeFileAtomic } from '../../envs/render/gif.js';
+import { writeFileAtomic } from '../../envs/core/files.js';
 
 Chart.register(...registerables);
 
@@ -43,7 +43,9 @@ export function writeLineChart(path: string, series: readonly Series[], options:
         fill: '-1', backgroundColor: `${color}33`,
       });
     }
-    datasets.push({ label: s.label, data: points(s.x, s.y), borderColor: color, backgroundColor: color, pointRadius: 0, borderWidth: 2 });
+    // Markers only where points are few enough to tell apart (a lone evaluation point must show).
+    const pointRadius = s.x.length <= 30 ? 3 : 0;
+    datasets.push({ label: s.label, data: points(s.x, s.y), borderColor: color, backgroundColor: color, pointRadius, borderWidth: 2 });
   });
   const chart = new Chart(canvas.getContext('2d') as unknown as ConstructorParameters<typeof Chart>[0], {
     type: 'line',

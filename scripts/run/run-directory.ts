@@ -9,7 +9,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LatentGymError } from '../../envs/core/errors.js';
-import { writeFileAtomic } from '../../envs/render/gif.js';
+import { writeFileAtomic } from '../../envs/core/files.js';
 
 export interface RunRecord {
   /** e.g. 'train ppo'. */
