@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../models/backend.js';
-import { adam } from '../models/adam.js';
+import { initBackend } from '../models/compute/backend.js';
+import { adam } from '../models/compute/adam.js';
 
 /** One Adam step by hand: moments m, v after `grads` (one per step) and the total update. */
 function handAdam(grads: number[], lr: number, b1: number, b2: number, eps: number, t0: number): number {

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_ENV, describeBackend, formatBackend, initBackend, parseBackendChoice, requestedBackend, THREADS_ENV, wasmThreads } from '../models/backend.js';
+import { BACKEND_ENV, describeBackend, formatBackend, initBackend, parseBackendChoice, requestedBackend, THREADS_ENV, wasmThreads } from '../models/compute/backend.js';
 import { BackendError } from '../models/errors.js';
 import { LatentGymError } from '../envs/core/errors.js';
 
@@ -68,7 +68,7 @@ test('auto falls back to wasm; the description is JSON-able and printed as one l
 });
 
 test('a script on the threaded wasm backend exits when it is done', () => {
-  const backend = fileURLToPath(new URL('../models/backend.js', import.meta.url));
+  const backend = fileURLToPath(new URL('../models/compute/backend.js', import.meta.url));
   const script = `import * as tf from '@tensorflow/tfjs-core';
     const { initBackend } = await import(${JSON.stringify(backend)});
     const d = await initBackend({ backend: 'wasm', threads: 2 });

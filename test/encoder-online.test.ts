@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import '../envs/index.js';
 import './helpers/register-toy-envs.js';
 import { Rng } from '../envs/core/rng.js';
-import { initBackend } from '../models/backend.js';
-import { encoderNames, makeEncoder } from '../agents/encoders/encoder.js';
-import { FrameReplay } from '../agents/encoders/frame-replay.js';
-import { OnlineAutoencoder } from '../agents/encoders/online-autoencoder.js';
-import { AgentConfigError, CheckpointMismatchError } from '../agents/errors.js';
-import { ObservationAdapter, makeVecEnv } from '../agents/observations.js';
-import { DEFAULT_PPO_CONFIG, Ppo, type PpoConfig } from '../agents/ppo.js';
+import { initBackend } from '../models/compute/backend.js';
+import { encoderNames, makeEncoder } from '../models/encoders/encoder.js';
+import { FrameReplay } from '../models/encoders/frame-replay.js';
+import { OnlineAutoencoder } from '../models/encoders/autoencoder.js';
+import { CheckpointMismatchError, ModelConfigError } from '../models/errors.js';
+import { ObservationAdapter, makeVecEnv } from '../agents/ppo/observations.js';
+import { DEFAULT_PPO_CONFIG, Ppo, type PpoConfig } from '../agents/ppo/ppo.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'latentgym-encoder-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -44,7 +44,7 @@ function randomFrames(config: PpoConfig, steps: number): { frames: Uint8Array; c
 test('the registry: autoencoder is registered; an unknown name is one clear error', () => {
   assert.ok(encoderNames().includes('autoencoder'));
   assert.throws(() => makeEncoder('vae9', { inputShape: [16, 16, 3], actionSize: 1, seed: 0 }), (error: Error) =>
-    error instanceof AgentConfigError && /unknown encoder 'vae9'; registered: .*autoencoder/.test(error.message) && !error.message.includes('\n'));
+    error instanceof ModelConfigError && /unknown encoder 'vae9'; registered: .*autoencoder/.test(error.message) && !error.message.includes('\n'));
   assert.throws(() => makeEncoder('autoencoder', { inputShape: [20, 20, 3], actionSize: 1, seed: 0 }), /divisible by 8/);
 });
 

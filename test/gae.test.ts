@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeGae } from '../agents/gae.js';
+import { computeGae } from '../agents/ppo/gae.js';
 
 const f32 = (xs: number[]) => Float32Array.from(xs);
 const u8 = (xs: number[]) => Uint8Array.from(xs);

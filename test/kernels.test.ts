@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
-import { errorsAgainstCpu, runOn, maxScaledError, type Computation } from '../models/compare-backends.js';
-import { adam } from '../models/adam.js';
-import { ADAM_UPDATE } from '../models/kernels/adam-update.js';
-import { describeBackend, initBackend } from '../models/backend.js';
-import { activeThreadpoolSwitch } from '../models/wasm/threaded.js';
-import { firstLoadAddress } from '../models/wasm/threadpool-switch.js';
+import { errorsAgainstCpu, runOn, maxScaledError, type Computation } from '../models/compute/compare-backends.js';
+import { adam } from '../models/compute/adam.js';
+import { ADAM_UPDATE } from '../models/compute/kernels/adam-update.js';
+import { describeBackend, initBackend } from '../models/compute/backend.js';
+import { activeThreadpoolSwitch } from '../models/compute/wasm/threaded.js';
+import { firstLoadAddress } from '../models/compute/wasm/threadpool-switch.js';
 
 const TOLERANCE = 2e-5;
 const rand = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);

@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { errorsAgainstCpu, type Computation } from '../models/compare-backends.js';
-import { clipByGlobalNorm } from '../models/clip.js';
-import { requestedBackend } from '../models/backend.js';
+import { errorsAgainstCpu, type Computation } from '../models/compute/compare-backends.js';
+import { clipByGlobalNorm } from '../models/compute/clip.js';
+import { requestedBackend } from '../models/compute/backend.js';
 
 const TOLERANCE = 5e-5;
 const BACKEND = requestedBackend();

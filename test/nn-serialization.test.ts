@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { initBackend } from '../models/backend.js';
-import { adam } from '../models/adam.js';
+import { initBackend } from '../models/compute/backend.js';
+import { adam } from '../models/compute/adam.js';
 import { ModelFileError } from '../models/errors.js';
-import { CHECKPOINT_FORMAT, loadCheckpoint, loadModel, saveModel, weightsPathFor, type Manifest } from '../models/serialization.js';
+import { CHECKPOINT_FORMAT, loadCheckpoint, loadModel, saveModel, weightsPathFor, type Manifest } from '../models/compute/serialization.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'latentgym-nn-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));

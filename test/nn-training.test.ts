@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { initBackend } from '../models/backend.js';
-import { adam } from '../models/adam.js';
-import { trainer, trainingFlops, workload } from '../models/workloads.js';
+import { initBackend } from '../models/compute/backend.js';
+import { adam } from '../models/compute/adam.js';
+import { trainer, trainingFlops, workload } from '../scripts/bench/workloads.js';
 
 test('a conv autoencoder (k4 s2 convs and transposed convs) learns: its loss falls', async () => {
   await initBackend();
@@ -56,7 +56,7 @@ test('workload FLOP counts and one training step of W3 without leaking tensors',
 });
 
 test('bench nn prints the backend and reports JSON for each workload, with the cpu baseline for W3', () => {
-  const command = fileURLToPath(new URL('../scripts/commands/bench-nn.js', import.meta.url));
+  const command = fileURLToPath(new URL('../scripts/cli/bench-nn.js', import.meta.url));
   const driver = `import yargs from 'yargs';
     const { benchNnCommand } = await import(${JSON.stringify(command)});
     await yargs(process.argv.slice(1)).command({ command: 'bench <suite>', builder: (y) => y.command(benchNnCommand), handler: () => {} })

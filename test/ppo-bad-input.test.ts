@@ -10,15 +10,15 @@ import { Box } from '../envs/spaces/box.js';
 import { Dict, Tuple } from '../envs/spaces/composite.js';
 import { Discrete } from '../envs/spaces/discrete.js';
 import type { Space } from '../envs/spaces/space.js';
-import { ModelFileError } from '../models/errors.js';
-import { initBackend } from '../models/backend.js';
-import { loadAgentCheckpoint } from '../agents/checkpoint.js';
-import { AgentConfigError, CheckpointMismatchError, TrainingDivergedError, UnsupportedSpaceError } from '../agents/errors.js';
-import { DEFAULT_PPO_CONFIG, Ppo, type PpoConfig } from '../agents/ppo.js';
-import { RunDirectory } from '../scripts/run/run-directory.js';
-import { UsageError } from '../scripts/cli-support.js';
-import { type TrainArgs, train } from '../scripts/commands/train.js';
-import { evaluateRun } from '../scripts/commands/eval.js';
+import { CheckpointMismatchError, ModelConfigError, ModelFileError, TrainingDivergedError } from '../models/errors.js';
+import { initBackend } from '../models/compute/backend.js';
+import { loadAgentCheckpoint } from '../agents/ppo/checkpoint.js';
+import { UnsupportedSpaceError } from '../agents/errors.js';
+import { DEFAULT_PPO_CONFIG, Ppo, type PpoConfig } from '../agents/ppo/ppo.js';
+import { RunDirectory } from '../scripts/runs/run-directory.js';
+import { UsageError } from '../scripts/cli/support.js';
+import { type TrainArgs, train } from '../scripts/cli/train.js';
+import { evaluateRun } from '../scripts/cli/eval.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'latentgym-ppo-bad-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -87,7 +87,7 @@ test('spaces the agent cannot handle: one line each, and no run directory is lef
     /PPO acts in Box \(float\) and Discrete action spaces; test\/PpoTupleAction-v0 has Tuple\(/);
   await rejectsOneLine(train(args({ env: 'test/PpoIntAction-v0', out })), UnsupportedSpaceError, /has Box\(0, 5, \[1\], int32\)/);
   await rejectsOneLine(train(args({ env: 'test/PpoDictObs-v0', obs: 'pixels', out })), UnsupportedSpaceError, /--obs pixels needs an env that renders rgb_array frames/);
-  await rejectsOneLine(train(args({ env: 'Pendulum-v1', obs: 'pixels', frameSize: 16, out })), AgentConfigError, /frames of 16x16 are too small for convolution 2/);
+  await rejectsOneLine(train(args({ env: 'Pendulum-v1', obs: 'pixels', frameSize: 16, out })), ModelConfigError, /frames of 16x16 are too small for convolution 2/);
   assert.equal(existsSync(out), false);
 });
 

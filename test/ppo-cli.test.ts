@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../envs/index.js';
-import { RunDirectory } from '../scripts/run/run-directory.js';
-import { type TrainArgs, train } from '../scripts/commands/train.js';
-import { evaluateRun } from '../scripts/commands/eval.js';
+import { RunDirectory } from '../scripts/runs/run-directory.js';
+import { type TrainArgs, train } from '../scripts/cli/train.js';
+import { evaluateRun } from '../scripts/cli/eval.js';
 import { benchPpo } from '../scripts/bench/ppo.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'latentgym-ppo-cli-'));

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../envs/core/rng.js';
-import { Categorical, DiagGaussian, LOG_SQRT_2PI } from '../agents/distributions.js';
-import { type LossBatch, type LossCoefficients, type PolicyOutputs, clippedSurrogate, clippedValueLoss, normalizeAdvantages, ppoLoss } from '../agents/losses.js';
+import { Categorical, DiagGaussian, LOG_SQRT_2PI } from '../agents/ppo/distributions.js';
+import { type LossBatch, type LossCoefficients, type PolicyOutputs, clippedSurrogate, clippedValueLoss, normalizeAdvantages, ppoLoss } from '../agents/ppo/losses.js';
 
 const close = (actual: number, expected: number, tol = 1e-6, what = '') =>
   assert.ok(Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)), `${what}: ${actual} vs ${expected}`);

@@ -2,9 +2,9 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../envs/core/rng.js';
-import { initBackend } from '../models/backend.js';
-import { CnnTrunk, Conv2d, Dense, Mlp, orthogonal } from '../agents/networks.js';
-import { ActorCritic } from '../agents/policy.js';
+import { initBackend } from '../models/compute/backend.js';
+import { CnnTrunk, Conv2d, Dense, Mlp, orthogonal } from '../models/nn/index.js';
+import { ActorCritic } from '../agents/ppo/policy.js';
 
 before(async () => {
   await initBackend();

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../envs/index.js';
 import './helpers/register-toy-envs.js';
-import { initBackend } from '../models/backend.js';
-import { latestCheckpoint, listCheckpoints, loadAgentCheckpoint, saveAgentCheckpoint } from '../agents/checkpoint.js';
-import { DEFAULT_PPO_CONFIG, Ppo, type PpoConfig } from '../agents/ppo.js';
+import { initBackend } from '../models/compute/backend.js';
+import { latestCheckpoint, listCheckpoints, loadAgentCheckpoint, saveAgentCheckpoint } from '../agents/ppo/checkpoint.js';
+import { DEFAULT_PPO_CONFIG, Ppo, type PpoConfig } from '../agents/ppo/ppo.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'latentgym-ppo-resume-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));

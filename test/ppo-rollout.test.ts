@@ -2,8 +2,8 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import '../envs/index.js';
 import './helpers/register-toy-envs.js';
-import { initBackend } from '../models/backend.js';
-import { DEFAULT_PPO_CONFIG, Ppo, type PpoConfig } from '../agents/ppo.js';
+import { initBackend } from '../models/compute/backend.js';
+import { DEFAULT_PPO_CONFIG, Ppo, type PpoConfig } from '../agents/ppo/ppo.js';
 
 before(async () => {
   await initBackend();

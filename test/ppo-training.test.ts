@@ -6,9 +6,9 @@ import { Env, type EnvMetadata, type ResetArgs, type ResetResult, type StepResul
 import { type NDArray, ndarray } from '../envs/core/ndarray.js';
 import { deregister, register } from '../envs/registration.js';
 import { Box } from '../envs/spaces/box.js';
-import { initBackend } from '../models/backend.js';
-import { evaluate } from '../agents/evaluate.js';
-import { DEFAULT_PPO_CONFIG, Ppo, type PpoConfig } from '../agents/ppo.js';
+import { initBackend } from '../models/compute/backend.js';
+import { evaluate } from '../agents/ppo/evaluate.js';
+import { DEFAULT_PPO_CONFIG, Ppo, type PpoConfig } from '../agents/ppo/ppo.js';
 
 /** Say the number you see: observation x ~ U[-1, 1], reward 1 - |a - x|, 8 steps per episode. */
 class EchoEnv extends Env<NDArray<'float32'>, NDArray<'float32'>> {

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunDirectory, RunDirectoryError } from '../scripts/run/run-directory.js';
-import { writeLineChart } from '../scripts/run/learning-curve.js';
+import { RunDirectory, RunDirectoryError } from '../scripts/runs/run-directory.js';
+import { writeLineChart } from '../scripts/runs/plots.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'latentgym-run-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));

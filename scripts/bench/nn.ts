@@ -7,8 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { describeBackend, type BackendName } from '../../models/backend.js';
-import { trainer, trainingFlops, type WorkloadSpec } from '../../models/workloads.js';
+import { describeBackend, type BackendName } from '../../models/compute/backend.js';
+import { trainer, trainingFlops, type WorkloadSpec } from './workloads.js';
 
 export const WARMUP_STEPS = 2;
 /** torch_reference.py repeats W3, which takes about a millisecond, 20 times as often. */

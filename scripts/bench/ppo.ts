@@ -8,9 +8,9 @@
 import type { CommandModule } from 'yargs';
 import { cpus, loadavg } from 'node:os';
 import '../../envs/index.js';
-import { backendOption, formatBackend, initBackend } from '../../models/backend.js';
-import { DEFAULT_PPO_CONFIG, PRESETS, Ppo, type PpoConfig } from '../../agents/ppo.js';
-import { formatCount, packageVersion, positiveInteger } from '../cli-support.js';
+import { backendOption, formatBackend, initBackend } from '../../models/compute/backend.js';
+import { DEFAULT_PPO_CONFIG, PRESETS, Ppo, type PpoConfig } from '../../agents/ppo/ppo.js';
+import { formatCount, packageVersion, positiveInteger } from '../cli/support.js';
 
 export const PPO_BENCH_CONFIGS: Record<string, Partial<PpoConfig>> = {
   pendulum: { ...PRESETS.pendulum },

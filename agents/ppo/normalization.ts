@@ -3,7 +3,7 @@
  * statistics are checkpointed with the agent, frozen for evaluation, and work with envs running in
  * worker threads. Both use the envs' RunningMeanStd (Chan's parallel update, float64).
  */
-import { RunningMeanStd, type RunningMeanStdState } from '../envs/wrappers/running-mean-std.js';
+import { RunningMeanStd, type RunningMeanStdState } from '../../envs/wrappers/running-mean-std.js';
 
 /** (obs - mean) / sqrt(var + eps), clipped to +-clip, per element; statistics from every observation seen in training. */
 export class ObservationNormalizer {

@@ -7,10 +7,10 @@
  */
 import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Env } from '../envs/core/env.js';
-import type { NDArray } from '../envs/core/ndarray.js';
-import { Discrete } from '../envs/spaces/discrete.js';
-import { RecordEpisodeGif } from '../envs/wrappers/record-episode-gif.js';
+import type { Env } from '../../envs/core/env.js';
+import type { NDArray } from '../../envs/core/ndarray.js';
+import { Discrete } from '../../envs/spaces/discrete.js';
+import { RecordEpisodeGif } from '../../envs/wrappers/record-episode-gif.js';
 import { type EnvSetup, makeEnv } from './observations.js';
 import type { Ppo } from './ppo.js';
 

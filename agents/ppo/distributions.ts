@@ -12,7 +12,7 @@
  * Shapes: `params` is [batch, paramSize] row-major; `shared` the parameters common to every sample
  * ([actionSize] log stds for the Gaussian, empty for the categorical); actions are [batch, actionSize].
  */
-import type { Rng } from '../envs/core/rng.js';
+import type { Rng } from '../../envs/core/rng.js';
 
 /** log(sqrt(2 pi)). */
 export const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);

@@ -2,8 +2,8 @@
  * A random-policy rollout over a vector env: throughput, episode count and mean return,
  * optionally recording env 0's first episode as frames.
  */
-import { type Frame } from '../envs/core/env.js';
-import { makeVec, type VectorEnv } from '../envs/vector/index.js';
+import { type Frame } from '../../envs/core/env.js';
+import { makeVec, type VectorEnv } from '../../envs/vector/index.js';
 
 export interface RolloutOptions {
   envId: string;

@@ -4,8 +4,8 @@
  * their names are unique per process rather than stable.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { loadCheckpoint, saveCheckpoint, type NamedTensor } from '../models/serialization.js';
-import { CheckpointMismatchError } from './errors.js';
+import { loadCheckpoint, saveCheckpoint, type NamedTensor } from '../compute/serialization.js';
+import { CheckpointMismatchError } from '../errors.js';
 
 /** Write `variables` (group 'model') and the optimiser's state (group 'optimizer') with `meta`. */
 export async function saveModelState(path: string, variables: readonly tf.Variable[], optimizer: tf.Optimizer, meta: Record<string, unknown>): Promise<void> {

@@ -1,14 +1,14 @@
 /** The `latentgym` command line. Every error is one line on stderr and a non-zero exit code. */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import '../envs/index.js';
-import { LatentGymError } from '../envs/core/errors.js';
-import { envsCommand } from './commands/envs.js';
-import { rolloutCommand } from './commands/rollout.js';
-import { benchCommand } from './commands/bench.js';
-import { trainCommand } from './commands/train.js';
-import { evalCommand } from './commands/eval.js';
-import { UsageError, importUserModules, packageVersion, resolveImports } from './cli-support.js';
+import '../../envs/index.js';
+import { LatentGymError } from '../../envs/core/errors.js';
+import { envsCommand } from './envs.js';
+import { rolloutCommand } from './rollout.js';
+import { benchCommand } from './bench.js';
+import { trainCommand } from './train.js';
+import { evalCommand } from './eval.js';
+import { UsageError, importUserModules, packageVersion, resolveImports } from './support.js';
 
 function reportAndExit(message: string, code: number): never {
   process.stderr.write(`latentgym: ${message.split('\n')[0]}\n`);

@@ -7,7 +7,7 @@
  * Encoders are registered by name (`registerEncoder`) and chosen with `--encoder NAME`. The VAE,
  * PRED, AML and E2C learners come later behind the same interface; 'autoencoder' is the first.
  */
-import { AgentConfigError } from '../errors.js';
+import { ModelConfigError } from '../errors.js';
 
 /** A minibatch of transitions from the frame replay (frame, action, next frame of the same episode). */
 export interface EncoderBatch {
@@ -73,6 +73,6 @@ export function encoderDescription(name: string): string {
 /** Build a registered encoder, or a one-line error naming the registered ones. */
 export function makeEncoder(name: string, options: EncoderOptions): Encoder {
   const entry = registry.get(name);
-  if (!entry) throw new AgentConfigError(`unknown encoder '${name}'; registered: ${encoderNames().join(', ') || '(none)'}`);
+  if (!entry) throw new ModelConfigError(`unknown encoder '${name}'; registered: ${encoderNames().join(', ') || '(none)'}`);
   return entry.factory(options);
 }

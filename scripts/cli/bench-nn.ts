@@ -2,10 +2,10 @@
 import type { CommandModule } from 'yargs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { backendOption, formatBackend, initBackend, type BackendDescription } from '../../models/backend.js';
-import { WORKLOADS, workload } from '../../models/workloads.js';
+import { backendOption, formatBackend, initBackend, type BackendDescription } from '../../models/compute/backend.js';
+import { WORKLOADS, workload } from '../bench/workloads.js';
 import { benchWorkload, peakEstimate, timedSteps, torchReference, WARMUP_STEPS, type NnResult } from '../bench/nn.js';
-import { packageVersion, positiveInteger, UsageError } from '../cli-support.js';
+import { packageVersion, positiveInteger, UsageError } from './support.js';
 
 interface BenchNnArgs {
   backend: string | undefined;

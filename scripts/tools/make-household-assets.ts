@@ -465,7 +465,7 @@ function mtl(): string {
 }
 
 function main(): void {
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
   const outDir = resolve(process.argv[2] ?? join(root, 'assets', 'household'));
   for (const asset of ASSETS) {
     const mesh = new ObjMesh();

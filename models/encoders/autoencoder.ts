@@ -9,10 +9,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../envs/core/rng.js';
-import { adam } from '../../models/adam.js';
-import { AgentConfigError, CheckpointMismatchError } from '../errors.js';
-import { loadModelState, saveModelState } from '../model-state.js';
-import { Conv2d, ConvTranspose2d, Dense, type Module } from '../networks.js';
+import { adam } from '../compute/adam.js';
+import { CheckpointMismatchError, ModelConfigError } from '../errors.js';
+import { loadModelState, saveModelState } from '../nn/parameter-state.js';
+import { Conv2d, ConvTranspose2d, Dense, type Module } from '../nn/layers.js';
 import { type Encoder, type EncoderBatch, type EncoderOptions, type EncoderStats, registerEncoder } from './encoder.js';
 
 const FILTERS = [16, 32, 32] as const;
@@ -30,7 +30,7 @@ export class OnlineAutoencoder implements Encoder {
   constructor(options: EncoderOptions) {
     const [h, w, c] = options.inputShape as [number, number, number];
     if (options.inputShape.length !== 3 || h % 8 !== 0 || w % 8 !== 0) {
-      throw new AgentConfigError(`encoder 'autoencoder' needs frames [H, W, C] with H and W divisible by 8, got [${options.inputShape.join(', ')}] (see --frame-size)`);
+      throw new ModelConfigError(`encoder 'autoencoder' needs frames [H, W, C] with H and W divisible by 8, got [${options.inputShape.join(', ')}] (see --frame-size)`);
     }
     this.inputShape = [h, w, c];
     this.latentDim = options.latentDim ?? 16;

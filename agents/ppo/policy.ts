@@ -14,10 +14,13 @@
  * gradient of the surrogate sum(outputs * g), which has the same parameter gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../envs/core/rng.js';
+import { Rng } from '../../envs/core/rng.js';
 import { type ActionDistribution, Categorical, DiagGaussian } from './distributions.js';
 import type { PolicyOutputs } from './losses.js';
-import { type ConvSpec, CnnTrunk, Mlp, NATURE_CNN, variable } from './networks.js';
+import { CnnTrunk, NATURE_CNN } from '../../models/nn/cnn.js';
+import { variable } from '../../models/nn/init.js';
+import type { ConvSpec } from '../../models/nn/layers.js';
+import { Mlp } from '../../models/nn/mlp.js';
 import type { ActionSpec } from './observations.js';
 
 export interface PolicyConfig {

@@ -5,13 +5,13 @@
  */
 import type { CommandModule } from 'yargs';
 import { join } from 'node:path';
-import { backendOption, formatBackend, initBackend } from '../../models/backend.js';
+import { backendOption, formatBackend, initBackend } from '../../models/compute/backend.js';
 import { ModelFileError } from '../../models/errors.js';
-import { latestCheckpoint, listCheckpoints, loadAgentCheckpoint } from '../../agents/checkpoint.js';
-import { evaluate } from '../../agents/evaluate.js';
-import { Ppo, type PpoConfig } from '../../agents/ppo.js';
-import { RunDirectory } from '../run/run-directory.js';
-import { UsageError, nonNegativeInteger, outputFile, packageVersion, positiveInteger } from '../cli-support.js';
+import { latestCheckpoint, listCheckpoints, loadAgentCheckpoint } from '../../agents/ppo/checkpoint.js';
+import { evaluate } from '../../agents/ppo/evaluate.js';
+import { Ppo, type PpoConfig } from '../../agents/ppo/ppo.js';
+import { RunDirectory } from '../runs/run-directory.js';
+import { UsageError, nonNegativeInteger, outputFile, packageVersion, positiveInteger } from './support.js';
 
 interface EvalArgs {
   run: string;

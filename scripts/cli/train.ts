@@ -9,17 +9,17 @@
 import type { Argv, CommandModule } from 'yargs';
 import { SingleBar } from 'cli-progress';
 import { spec } from '../../envs/registration.js';
-import { backendOption, formatBackend, initBackend } from '../../models/backend.js';
-import { checkpointName, latestCheckpoint, loadAgentCheckpoint, saveAgentCheckpoint } from '../../agents/checkpoint.js';
-import { encoderNames } from '../../agents/encoders/encoder.js';
-import { TrainingDivergedError } from '../../agents/errors.js';
-import { type EvaluationResult, evaluate } from '../../agents/evaluate.js';
-import { OBSERVATION_PIPELINES, type ObservationPipeline } from '../../agents/observations.js';
-import { DEFAULT_PPO_CONFIG, type IterationMetrics, PRESETS, Ppo, type PpoConfig } from '../../agents/ppo.js';
-import { CNN_ARCHITECTURES } from '../../agents/policy.js';
-import { RunDirectory } from '../run/run-directory.js';
-import { type Series, writeLineChart } from '../run/learning-curve.js';
-import { UsageError, formatCount, nonNegativeInteger, packageVersion, positiveInteger, positiveNumber } from '../cli-support.js';
+import { backendOption, formatBackend, initBackend } from '../../models/compute/backend.js';
+import { checkpointName, latestCheckpoint, loadAgentCheckpoint, saveAgentCheckpoint } from '../../agents/ppo/checkpoint.js';
+import { encoderNames } from '../../models/encoders/encoder.js';
+import { TrainingDivergedError } from '../../models/errors.js';
+import { type EvaluationResult, evaluate } from '../../agents/ppo/evaluate.js';
+import { OBSERVATION_PIPELINES, type ObservationPipeline } from '../../agents/ppo/observations.js';
+import { DEFAULT_PPO_CONFIG, type IterationMetrics, PRESETS, Ppo, type PpoConfig } from '../../agents/ppo/ppo.js';
+import { CNN_ARCHITECTURES } from '../../agents/ppo/policy.js';
+import { RunDirectory } from '../runs/run-directory.js';
+import { type Series, writeLineChart } from '../runs/plots.js';
+import { UsageError, formatCount, nonNegativeInteger, packageVersion, positiveInteger, positiveNumber } from './support.js';
 
 /** Flags that set PpoConfig fields: flag -> [config key, yargs option]; help shows DEFAULT_PPO_CONFIG's value. */
 const HYPERPARAMETERS = {

@@ -20,15 +20,16 @@
  * checkpointed with it; the loss runs in plain TypeScript on the networks' outputs (losses.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../envs/core/rng.js';
-import type { NDArray } from '../envs/core/ndarray.js';
-import type { VectorEnv } from '../envs/vector/vector-env.js';
-import { type FusedAdamOptimizer, adam } from '../models/adam.js';
-import { clipByGlobalNorm } from '../models/clip.js';
-import { type Encoder, makeEncoder } from './encoders/encoder.js';
-import { FrameReplay } from './encoders/frame-replay.js';
-import './encoders/online-autoencoder.js';
-import { AgentConfigError, TrainingDivergedError } from './errors.js';
+import { Rng } from '../../envs/core/rng.js';
+import type { NDArray } from '../../envs/core/ndarray.js';
+import type { VectorEnv } from '../../envs/vector/vector-env.js';
+import { type FusedAdamOptimizer, adam } from '../../models/compute/adam.js';
+import { clipByGlobalNorm } from '../../models/compute/clip.js';
+import { type Encoder, makeEncoder } from '../../models/encoders/encoder.js';
+import { FrameReplay } from '../../models/encoders/frame-replay.js';
+import '../../models/encoders/autoencoder.js';
+import { TrainingDivergedError } from '../../models/errors.js';
+import { AgentConfigError } from '../errors.js';
 import { type LossStats, normalizeAdvantages, ppoLoss } from './losses.js';
 import { ObservationNormalizer, RewardScaler } from './normalization.js';
 import {

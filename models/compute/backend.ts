@@ -17,7 +17,7 @@ import '@tensorflow/tfjs-layers';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { availableParallelism } from 'node:os';
-import { BackendError } from './errors.js';
+import { BackendError } from '../errors.js';
 import { registerTrainingKernels } from './kernels/index.js';
 import { MAX_WASM_THREADS, registerThreadedWasmBackend } from './wasm/threaded.js';
 

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { adam } from './adam.js';
+import { adam } from '../../models/compute/adam.js';
 
 type Activation = 'relu' | 'sigmoid' | 'tanh' | 'linear';
 

@@ -2,8 +2,8 @@ import type { CommandModule } from 'yargs';
 import { SingleBar } from 'cli-progress';
 import { spec } from '../../envs/registration.js';
 import { writeGif } from '../../envs/render/gif.js';
-import { randomRollout } from '../rollout.js';
-import { formatCount, nonNegativeInteger, outputFile, positiveInteger } from '../cli-support.js';
+import { randomRollout } from '../runs/random-rollout.js';
+import { formatCount, nonNegativeInteger, outputFile, positiveInteger } from './support.js';
 
 interface RolloutArgs {
   env: string;

@@ -20,8 +20,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { writeFileAtomic } from '../envs/core/files.js';
-import { ModelFileError } from './errors.js';
+import { writeFileAtomic } from '../../envs/core/files.js';
+import { ModelFileError } from '../errors.js';
 
 export const CHECKPOINT_FORMAT = 'latentgym-checkpoint';
 export const CHECKPOINT_VERSION = 1;

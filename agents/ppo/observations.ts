@@ -10,20 +10,20 @@
  *
  * An ObservationAdapter turns the vector env's batched observation into the network's layout.
  */
-import type { Env } from '../envs/core/env.js';
-import { type NDArray, formatShape } from '../envs/core/ndarray.js';
-import { type MakeOptions, make, spec } from '../envs/registration.js';
-import { Box } from '../envs/spaces/box.js';
-import { Discrete } from '../envs/spaces/discrete.js';
-import type { Space } from '../envs/spaces/space.js';
-import { FrameStackObservation } from '../envs/wrappers/frame-stack.js';
-import { GrayscaleObservation } from '../envs/wrappers/grayscale-observation.js';
-import { PixelObservation } from '../envs/wrappers/pixel-observation.js';
-import { ResizeObservation } from '../envs/wrappers/resize-observation.js';
-import { makeVec } from '../envs/vector/index.js';
-import { SyncVectorEnv } from '../envs/vector/sync-vector-env.js';
-import type { VectorEnv } from '../envs/vector/vector-env.js';
-import { UnsupportedSpaceError } from './errors.js';
+import type { Env } from '../../envs/core/env.js';
+import { type NDArray, formatShape } from '../../envs/core/ndarray.js';
+import { type MakeOptions, make, spec } from '../../envs/registration.js';
+import { Box } from '../../envs/spaces/box.js';
+import { Discrete } from '../../envs/spaces/discrete.js';
+import type { Space } from '../../envs/spaces/space.js';
+import { FrameStackObservation } from '../../envs/wrappers/frame-stack.js';
+import { GrayscaleObservation } from '../../envs/wrappers/grayscale-observation.js';
+import { PixelObservation } from '../../envs/wrappers/pixel-observation.js';
+import { ResizeObservation } from '../../envs/wrappers/resize-observation.js';
+import { makeVec } from '../../envs/vector/index.js';
+import { SyncVectorEnv } from '../../envs/vector/sync-vector-env.js';
+import type { VectorEnv } from '../../envs/vector/vector-env.js';
+import { UnsupportedSpaceError } from '../errors.js';
 
 export const OBSERVATION_PIPELINES = ['state', 'pixels', 'latent'] as const;
 export type ObservationPipeline = (typeof OBSERVATION_PIPELINES)[number];
