@@ -7,7 +7,8 @@ import '../envs/index.js';
 import './helpers/register-toy-envs.js';
 import { Rng } from '../envs/core/rng.js';
 import { initBackend } from '../models/compute/backend.js';
-import { encoderNames, makeEncoder } from '../models/encoders/encoder.js';
+import { encoderNames, makeEncoder } from '../models/encoders/registry.js';
+import { trainEncoderStep } from '../models/encoders/training-step.js';
 import { FrameReplay } from '../models/encoders/frame-replay.js';
 import { OnlineAutoencoder } from '../models/encoders/autoencoder.js';
 import { CheckpointMismatchError, ModelConfigError } from '../models/errors.js';
@@ -80,7 +81,7 @@ test('encoder save/load: same latents after loading; another architecture is ref
   const c = makeEncoder('autoencoder', { ...options, latentDim: 6 });
   try {
     const { frames } = randomFrames(latent, 1);
-    a.update({ count: 4, frames: frames.subarray(0, 4 * 768), nextFrames: frames.subarray(0, 4 * 768), actions: new Float32Array(4) });
+    trainEncoderStep(a, { count: 4, frames: frames.subarray(0, 4 * 768), nextFrames: frames.subarray(0, 4 * 768), actions: new Float32Array(4) });
     const path = join(scratch, 'ae.json');
     await a.save(path);
     assert.notDeepEqual(b.encode(frames, 2), a.encode(frames, 2));

@@ -12,7 +12,7 @@ import { Discrete } from '../envs/spaces/discrete.js';
 import type { Space } from '../envs/spaces/space.js';
 import { CheckpointMismatchError, ModelConfigError, ModelFileError, TrainingDivergedError } from '../models/errors.js';
 import { initBackend } from '../models/compute/backend.js';
-import { loadAgentCheckpoint } from '../agents/ppo/checkpoint.js';
+import { loadAgentState } from '../agents/ppo/checkpoint.js';
 import { UnsupportedSpaceError } from '../agents/errors.js';
 import { DEFAULT_PPO_CONFIG, Ppo, type PpoConfig } from '../agents/ppo/ppo.js';
 import { RunDirectory } from '../scripts/runs/run-directory.js';
@@ -117,13 +117,13 @@ test('a checkpoint of another env or pipeline, or a corrupt one, is refused with
   const checkpoint = join(out, 'checkpoints', 'iter-000004');
   const other = new Ppo({ ...DEFAULT_PPO_CONFIG, envId: 'GeomOnIncline-v0', numEnvs: 1, numSteps: 16, hiddenSizes: [8] });
   try {
-    await rejectsOneLine(loadAgentCheckpoint(checkpoint, other), CheckpointMismatchError, /does not fit this run: envId is "Pendulum-v1" in the checkpoint but "GeomOnIncline-v0" in this run/);
+    await rejectsOneLine(loadAgentState(checkpoint, other), CheckpointMismatchError, /does not fit this run: envId is "Pendulum-v1" in the checkpoint but "GeomOnIncline-v0" in this run/);
   } finally {
     other.close();
   }
   const wider = new Ppo({ ...DEFAULT_PPO_CONFIG, envId: 'Pendulum-v1', numEnvs: 1, numSteps: 16, hiddenSizes: [12] });
   try {
-    await rejectsOneLine(loadAgentCheckpoint(checkpoint, wider), CheckpointMismatchError, /policy is .* in the checkpoint but/);
+    await rejectsOneLine(loadAgentState(checkpoint, wider), CheckpointMismatchError, /policy is .* in the checkpoint but/);
   } finally {
     wider.close();
   }
@@ -138,7 +138,7 @@ test('a checkpoint of another env or pipeline, or a corrupt one, is refused with
   truncateSync(join(checkpoint, 'agent.weights.bin'), 100);
   const same = new Ppo({ ...DEFAULT_PPO_CONFIG, envId: 'Pendulum-v1', numEnvs: 1, numSteps: 16, hiddenSizes: [8] });
   try {
-    await rejectsOneLine(loadAgentCheckpoint(checkpoint, same), ModelFileError, /agent.weights.bin: 100 bytes, but .* expects/);
+    await rejectsOneLine(loadAgentState(checkpoint, same), ModelFileError, /agent.weights.bin: 100 bytes, but .* expects/);
   } finally {
     same.close();
   }
@@ -156,7 +156,7 @@ test('a non-finite loss stops training with one line, keeps the last good checkp
   // The kept checkpoint is good: it loads, with finite parameters.
   const agent = new Ppo({ ...(RunDirectory.open(out).record.config as unknown as PpoConfig), numEnvs: 1 });
   try {
-    await loadAgentCheckpoint(join(out, 'checkpoints', 'iter-000002'), agent, { policyOnly: true });
+    await loadAgentState(join(out, 'checkpoints', 'iter-000002'), agent, { policyOnly: true });
     for (const v of agent.policy.variables) assert.ok((v.dataSync() as Float32Array).every(Number.isFinite));
   } finally {
     agent.close();

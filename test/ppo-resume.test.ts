@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import '../envs/index.js';
 import './helpers/register-toy-envs.js';
 import { initBackend } from '../models/compute/backend.js';
-import { latestCheckpoint, listCheckpoints, loadAgentCheckpoint, saveAgentCheckpoint } from '../agents/ppo/checkpoint.js';
+import { loadAgentState, saveAgentState } from '../agents/ppo/checkpoint.js';
+import { latestCheckpoint, listCheckpoints, writeCheckpoint } from '../scripts/runs/checkpoints.js';
 import { DEFAULT_PPO_CONFIG, Ppo, type PpoConfig } from '../agents/ppo/ppo.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'latentgym-ppo-resume-'));
@@ -40,7 +41,7 @@ async function checkExactResume(config: PpoConfig, dir: string) {
   let firstMetrics;
   try {
     a.iterate();
-    await saveAgentCheckpoint(dir, a);
+    await writeCheckpoint(dir, a.iteration, (d) => saveAgentState(d, a));
     firstMetrics = a.iterate();
     expected = fingerprint(a);
   } finally {
@@ -49,7 +50,7 @@ async function checkExactResume(config: PpoConfig, dir: string) {
   // Interrupted: a new agent (as a new process would build it) from the checkpoint, one iteration.
   const b = new Ppo(config);
   try {
-    const restored = await loadAgentCheckpoint(latestCheckpoint(dir)!, b);
+    const restored = await loadAgentState(latestCheckpoint(dir)!, b);
     assert.deepEqual(restored, { exact: true, iteration: 1, globalStep: config.numEnvs * config.numSteps });
     const metrics = b.iterate();
     assert.deepEqual(fingerprint(b), expected, 'bit-identical state after the next update');
@@ -83,7 +84,7 @@ test('checkpoints are written atomically under iter-NNNNNN and only the newest a
   try {
     for (let i = 0; i < 3; i++) {
       agent.iterate();
-      await saveAgentCheckpoint(dir, agent, 2);
+      await writeCheckpoint(dir, agent.iteration, (d) => saveAgentState(d, agent), 2);
     }
   } finally {
     agent.close();
@@ -98,13 +99,13 @@ test('envs without the state protocol resume with fresh episodes, and say the re
   try {
     assert.equal(a.vec.getState(), undefined, 'CounterEnv has no getState');
     a.iterate();
-    await saveAgentCheckpoint(dir, a);
+    await writeCheckpoint(dir, a.iteration, (d) => saveAgentState(d, a));
   } finally {
     a.close();
   }
   const b = new Ppo(config);
   try {
-    const restored = await loadAgentCheckpoint(latestCheckpoint(dir)!, b);
+    const restored = await loadAgentState(latestCheckpoint(dir)!, b);
     assert.equal(restored.exact, false);
     assert.equal(b.iteration, 1);
     assert.deepEqual(Array.from(b.nextValid), [1, 1]);

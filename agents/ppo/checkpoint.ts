@@ -1,8 +1,9 @@
 /**
  * PPO checkpoints: everything a run needs to continue exactly where it stopped.
  *
- * A checkpoint is a directory `iter-NNNNNN` in the run's checkpoints/ folder, written under a
- * temporary name and renamed when complete (a crash leaves no half checkpoint):
+ * `saveAgentState(dir, agent)` writes these files into a checkpoint directory (the run's training
+ * loop names it, writes it under a temporary name and renames it when complete, so a crash leaves no
+ * half checkpoint):
  *   agent.json + agent.weights.bin   policy variables and Adam state (models/serialization), with meta:
  *                                    what the checkpoint fits (env, pipeline, networks), progress,
  *                                    the agent's generator, normaliser statistics, per-env episode
@@ -15,10 +16,10 @@
  * is told so (`exact: false`).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { Rng } from '../../envs/core/rng.js';
+import { Rng, deriveSeed } from '../../envs/core/rng.js';
 import { writeFileAtomic } from '../../envs/core/files.js';
 import type { VectorEnvState } from '../../envs/vector/vector-env.js';
 import { ModelFileError } from '../../models/errors.js';
@@ -31,7 +32,6 @@ import type { NextObservation, Ppo } from './ppo.js';
 import type { RunningMeanStdState } from '../../envs/wrappers/running-mean-std.js';
 
 export const CHECKPOINT_KIND = 'latentgym-ppo';
-export const CHECKPOINT_PATTERN = /^iter-\d{6,}$/;
 
 interface AgentMeta {
   kind: typeof CHECKPOINT_KIND;
@@ -73,21 +73,13 @@ function compatibility(agent: Ppo): Record<string, unknown> {
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-export function checkpointName(iteration: number): string {
-  return `iter-${String(iteration).padStart(6, '0')}`;
-}
-
-/** Write the agent's checkpoint into `checkpointsDir` (atomically); keep the newest `keep`. Returns its path. */
-export async function saveAgentCheckpoint(checkpointsDir: string, agent: Ppo, keep = Infinity): Promise<string> {
-  const final = join(checkpointsDir, checkpointName(agent.iteration));
-  const tmp = `${final}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
+/** Write the agent's state into the (existing, empty) checkpoint directory `dir`. */
+export async function saveAgentState(dir: string, agent: Ppo): Promise<void> {
   const envState = agent.vec.getState();
   const state: StateFile = { envState, next: agent.next, replay: agent.replay?.getState() };
   const stateBytes = serialize(state);
-  writeFileAtomic(join(tmp, 'state.bin'), stateBytes);
-  if (agent.encoder) await agent.encoder.save(join(tmp, 'encoder.json'));
+  writeFileAtomic(join(dir, 'state.bin'), stateBytes);
+  if (agent.encoder) await agent.encoder.save(join(dir, 'encoder.json'));
   const meta: AgentMeta = {
     kind: CHECKPOINT_KIND, version: 1, compat: compatibility(agent),
     iteration: agent.iteration, globalStep: agent.globalStep,
@@ -101,24 +93,7 @@ export async function saveAgentCheckpoint(checkpointsDir: string, agent: Ppo, ke
     envStateSaved: envState !== undefined,
     stateSha256: sha256(stateBytes),
   };
-  await saveModelState(join(tmp, 'agent.json'), agent.policy.variables, agent.optimizer, meta as unknown as Record<string, unknown>);
-  rmSync(final, { recursive: true, force: true }); // the same iteration saved again after a resume
-  renameSync(tmp, final);
-  const all = listCheckpoints(checkpointsDir);
-  for (const old of all.slice(0, Math.max(0, all.length - keep))) rmSync(join(checkpointsDir, old), { recursive: true, force: true });
-  return final;
-}
-
-/** Complete checkpoints in `checkpointsDir`, oldest first. */
-export function listCheckpoints(checkpointsDir: string): string[] {
-  if (!existsSync(checkpointsDir)) return [];
-  return readdirSync(checkpointsDir).filter((n) => CHECKPOINT_PATTERN.test(n) && existsSync(join(checkpointsDir, n, 'agent.json'))).sort();
-}
-
-export function latestCheckpoint(checkpointsDir: string): string | undefined {
-  const names = listCheckpoints(checkpointsDir);
-  const last = names[names.length - 1];
-  return last === undefined ? undefined : join(checkpointsDir, last);
+  await saveModelState(join(dir, 'agent.json'), agent.policy.variables, agent.optimizer, meta as unknown as Record<string, unknown>);
 }
 
 /** The first field where two compat records differ, described for one line. */
@@ -142,7 +117,7 @@ export interface LoadOptions {
  * one line and before changing anything, a checkpoint of another env, pipeline or network, and a
  * corrupt one. Returns whether the envs were restored exactly.
  */
-export async function loadAgentCheckpoint(path: string, agent: Ppo, options: LoadOptions = {}): Promise<{ exact: boolean; iteration: number; globalStep: number }> {
+export async function loadAgentState(path: string, agent: Ppo, options: LoadOptions = {}): Promise<{ exact: boolean; iteration: number; globalStep: number }> {
   const manifest = join(path, 'agent.json');
   if (!existsSync(manifest)) throw new ModelFileError(`${path} is not a PPO checkpoint (no agent.json)`);
   let meta: AgentMeta | undefined;
@@ -186,7 +161,7 @@ export async function loadAgentCheckpoint(path: string, agent: Ppo, options: Loa
     return { exact: true, iteration: m.iteration, globalStep: m.globalStep };
   }
   // No env state: start fresh episodes (seeded from the progress, so a resume is still reproducible).
-  const seed = (agent.config.seed + m.globalStep) % (2 ** 31 - agent.config.numEnvs);
+  const seed = deriveSeed(agent.config.seed, `envs-after-step-${m.globalStep}`, agent.config.numEnvs);
   agent.next = agent.observe(agent.vec.reset({ seed }).observation, true);
   agent.nextValid.fill(1);
   agent.episodeReturns.fill(0);

@@ -59,7 +59,7 @@ export function evaluate(agent: Ppo, options: EvaluationOptions): EvaluationResu
       let total = 0;
       let length = 0;
       for (;;) {
-        const action = options.random ? env.actionSpace.sample() : single(env, agent.actDeterministic(batched(observation), 1));
+        const action = options.random ? env.actionSpace.sample() : singleAction(env.actionSpace instanceof Discrete, agent.actDeterministic(batched(observation), 1));
         const result = env.step(action);
         total += result.reward;
         length += 1;
@@ -85,12 +85,12 @@ export function evaluate(agent: Ppo, options: EvaluationOptions): EvaluationResu
 }
 
 /** One env's observation as a batch of one (the adapter's input). */
-function batched(observation: unknown): unknown {
+export function batched(observation: unknown): unknown {
   return typeof observation === 'number' ? { dtype: 'int32', shape: [1], data: Int32Array.of(observation) } : observation;
 }
 
-/** The single action of a batch of one, in the env's action type. */
-function single(env: Env<unknown, unknown>, actions: NDArray): unknown {
-  if (env.actionSpace instanceof Discrete) return actions.data[0]!;
+/** The single action of a batch of one, in the env's action type (a Discrete action is a number). */
+export function singleAction(discrete: boolean, actions: NDArray): unknown {
+  if (discrete) return actions.data[0]!;
   return { dtype: actions.dtype, shape: actions.shape.slice(1), data: actions.data };
 }

@@ -20,13 +20,15 @@
  * checkpointed with it; the loss runs in plain TypeScript on the networks' outputs (losses.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../../envs/core/rng.js';
+import { Rng, deriveSeed } from '../../envs/core/rng.js';
 import type { NDArray } from '../../envs/core/ndarray.js';
 import type { VectorEnv } from '../../envs/vector/vector-env.js';
 import { type FusedAdamOptimizer, adam } from '../../models/compute/adam.js';
 import { clipByGlobalNorm } from '../../models/compute/clip.js';
-import { type Encoder, makeEncoder } from '../../models/encoders/encoder.js';
-import { FrameReplay } from '../../models/encoders/frame-replay.js';
+import type { Encoder } from '../../models/encoders/encoder.js';
+import type { FrameReplay } from '../../models/encoders/frame-replay.js';
+import { OnlineRepresentation } from '../../models/encoders/online.js';
+import { makeEncoder } from '../../models/encoders/registry.js';
 import '../../models/encoders/autoencoder.js';
 import { TrainingDivergedError } from '../../models/errors.js';
 import { AgentConfigError } from '../errors.js';
@@ -187,8 +189,8 @@ export class Ppo {
   readonly buffer: RolloutBuffer;
   readonly obsNormalizer: ObservationNormalizer | undefined;
   readonly rewardScaler: RewardScaler | undefined;
-  readonly encoder: Encoder | undefined;
-  readonly replay: FrameReplay | undefined;
+  /** 'latent' pipeline: the encoder and the replay of the policy's frames it trains on. */
+  readonly representation: OnlineRepresentation | undefined;
   /** Action sampling, minibatch shuffling and replay sampling; its state is checkpointed. */
   rng: Rng;
   /** Iterations done, and environment steps taken. */
@@ -213,18 +215,19 @@ export class Ppo {
     try {
       this.adapter = new ObservationAdapter(this.vec.singleObservationSpace, config.pipeline, config.envId);
       if (config.pipeline === 'latent') {
-        this.encoder = makeEncoder(config.encoder, {
-          inputShape: this.adapter.inputShape, actionSize: this.actionSize, seed: config.seed + 2,
+        const encoder = makeEncoder(config.encoder, {
+          inputShape: this.adapter.inputShape, actionSize: this.actionSize, seed: this.seedFor('encoder-init'),
           latentDim: config.latentDim, learningRate: config.encoderLearningRate,
         });
-        this.replay = new FrameReplay(config.replaySteps, config.numEnvs, this.adapter.size, this.actionSize);
+        const schedule = { updates: config.encoderUpdates, batchSize: config.encoderBatchSize, replaySteps: config.replaySteps };
+        this.representation = new OnlineRepresentation(encoder, schedule, config.numEnvs, this.adapter.size, this.actionSize);
       }
       const inputShape = this.encoder ? [this.encoder.latentDim] : this.adapter.inputShape;
       this.inputSize = inputShape.reduce((a, b) => a * b, 1);
       this.policy = new ActorCritic({
         inputShape, action: this.action, hiddenSizes: config.hiddenSizes, activation: config.activation,
         cnn: config.cnn, logStdInit: config.logStdInit,
-      }, config.seed);
+      }, this.seedFor('policy-init'));
       this.optimizer = adam(config.learningRate, 0.9, 0.999, 1e-5); // CleanRL's eps
       const vectorInput = config.pipeline !== 'pixels';
       if (vectorInput && config.normalizeObservations) this.obsNormalizer = new ObservationNormalizer(this.inputSize);
@@ -232,14 +235,32 @@ export class Ppo {
       this.buffer = new RolloutBuffer(config.numSteps, config.numEnvs, this.inputSize, vectorInput ? 'float32' : 'uint8', this.actionSize);
     } catch (error) {
       this.vec.close();
-      this.encoder?.dispose();
+      this.representation?.dispose();
       throw error;
     }
-    this.rng = new Rng(config.seed + 1);
+    this.rng = new Rng(this.seedFor('agent'));
     this.nextValid = new Uint8Array(config.numEnvs).fill(1);
     this.episodeReturns = new Float64Array(config.numEnvs);
     this.episodeLengths = new Float64Array(config.numEnvs);
     this.next = this.observe(this.vec.reset({ seed: config.seed }).observation, true);
+  }
+
+  /**
+   * The seed of one of the run's named random streams: 'policy-init' (network weights), 'agent'
+   * (action sampling, minibatch shuffling, replay sampling), 'encoder-init', 'evaluation' (episode k
+   * of an evaluation resets with this seed + k). The envs are reset with the run seed itself
+   * (env i with seed + i), as Gymnasium's vector envs and CleanRL do.
+   */
+  seedFor(stream: 'policy-init' | 'agent' | 'encoder-init' | 'evaluation'): number {
+    return deriveSeed(this.config.seed, stream, stream === 'evaluation' ? 1_000_000 : 1024);
+  }
+
+  get encoder(): Encoder | undefined {
+    return this.representation?.encoder;
+  }
+
+  get replay(): FrameReplay | undefined {
+    return this.representation?.replay;
   }
 
   get actionSize(): number {
@@ -329,7 +350,7 @@ export class Ppo {
       dist.logProb(params, logStd, actions, n, logProbs);
       const valid = this.nextValid.slice();
       buffer.storePolicyStep(t, input, actions, logProbs, values, valid);
-      this.replay?.add(frames!, actions, valid);
+      this.representation?.record(frames!, actions, valid);
 
       const result = vec.step(this.envActions(actions, n));
       this.globalStep += n;
@@ -400,20 +421,15 @@ export class Ppo {
     };
   }
 
-  /** Step 5 ('latent'): encoder steps on the policy's recent frames; mean loss, or null. */
+  /** Step 5 ('latent'): encoder steps on the policy's recent frames; their mean loss, or null. */
   updateEncoder(): number | null {
-    if (!this.encoder || !this.replay) return null;
-    let total = 0;
-    let count = 0;
-    for (let k = 0; k < this.config.encoderUpdates; k++) {
-      const batch = this.replay.sample(this.config.encoderBatchSize, this.rng);
-      if (!batch) break;
-      const { loss } = this.encoder.update(batch);
-      if (!Number.isFinite(loss)) throw this.diverged(`encoder '${this.encoder.name}' loss is ${loss}`);
-      total += loss;
-      count += 1;
+    if (!this.representation) return null;
+    try {
+      return this.representation.update(this.rng)?.loss ?? null;
+    } catch (error) {
+      if (error instanceof TrainingDivergedError) throw this.diverged(error.message);
+      throw error;
     }
-    return count > 0 ? total / count : null;
   }
 
   private diverged(what: string): TrainingDivergedError {
@@ -438,7 +454,7 @@ export class Ppo {
     this.vec.close();
     this.policy.dispose();
     this.optimizer.dispose();
-    this.encoder?.dispose();
+    this.representation?.dispose();
   }
 }
 

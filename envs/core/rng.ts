@@ -80,3 +80,18 @@ export function assertSeed(seed: unknown): asserts seed is number {
     throw new RangeError(`seed must be an integer in [0, ${MAX_SEED}], got ${String(seed)}`);
   }
 }
+
+/**
+ * The seed of the named random stream `stream` of a run seeded `seed` (e.g. 'policy-init',
+ * 'evaluation'): each consumer of randomness gets its own stream, derived from the run seed and the
+ * stream's name by hashing (FNV-1a of the name, mixed with the seed by SplitMix32), instead of
+ * ad-hoc offsets such as seed + 2 that make streams of nearby seeds overlap. The result leaves room
+ * below 2^31 - 1 for `reserve` consecutive seeds (a vector env seeds env i with seed + i).
+ */
+export function deriveSeed(seed: number, stream: string, reserve = 1024): number {
+  assertSeed(seed);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < stream.length; i++) hash = Math.imul(hash ^ stream.charCodeAt(i), 0x01000193);
+  const [mixed] = expandSeed((expandSeed(seed)[0]! ^ hash) | 0);
+  return (mixed! >>> 0) % (MAX_SEED - reserve);
+}

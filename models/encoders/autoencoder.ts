@@ -4,7 +4,7 @@
  *
  *   encoder: 3 x [conv k4 s2 'same' + ReLU] with 16, 32, 32 filters -> flatten -> dense latentDim
  *   decoder: dense -> reshape -> 3 x [transposed conv k4 s2] with 32, 16, C filters, ReLU, last sigmoid
- *   loss:    mean squared error between the frame (scaled to [0, 1]) and its reconstruction
+ *   loss:    one term, 'reconstruction': the mean squared error between the frame (in [0, 1]) and its reconstruction
  *   Adam, lr 1e-3. Frames need height and width divisible by 8.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,7 +13,8 @@ import { adam } from '../compute/adam.js';
 import { CheckpointMismatchError, ModelConfigError } from '../errors.js';
 import { loadModelState, saveModelState } from '../nn/parameter-state.js';
 import { Conv2d, ConvTranspose2d, Dense, type Module } from '../nn/layers.js';
-import { type Encoder, type EncoderBatch, type EncoderOptions, type EncoderStats, registerEncoder } from './encoder.js';
+import type { Encoder, EncoderBatch, EncoderLosses, EncoderOptions } from './encoder.js';
+import { registerEncoder } from './registry.js';
 
 const FILTERS = [16, 32, 32] as const;
 
@@ -24,7 +25,8 @@ export class OnlineAutoencoder implements Encoder {
   readonly learningRate: number;
   private readonly encoderLayers: Module[];
   private readonly decoderLayers: Module[];
-  private readonly optimizer: tf.Optimizer;
+  readonly optimizer: tf.Optimizer;
+  readonly lossWeights = { reconstruction: 1 };
   private readonly bottleneck: [number, number, number];
 
   constructor(options: EncoderOptions) {
@@ -53,7 +55,7 @@ export class OnlineAutoencoder implements Encoder {
     this.optimizer = adam(this.learningRate);
   }
 
-  private get variables(): tf.Variable[] {
+  get variables(): tf.Variable[] {
     return [...this.encoderLayers, ...this.decoderLayers].flatMap((m) => m.variables as tf.Variable[]);
   }
 
@@ -92,18 +94,11 @@ export class OnlineAutoencoder implements Encoder {
     });
   }
 
-  update(batch: EncoderBatch): EncoderStats {
+  /** reconstruction: the mean squared error between the frames (in [0, 1]) and their reconstructions. */
+  losses(batch: EncoderBatch): EncoderLosses {
     const x = this.frames(batch.frames, batch.count);
-    try {
-      const loss = this.optimizer.minimize(
-        () => tf.mean(tf.squaredDifference(this.decodeTensor(this.encodeTensor(x)), x)) as tf.Scalar, true, this.variables,
-      )!;
-      const value = loss.dataSync()[0]!;
-      loss.dispose();
-      return { loss: value };
-    } finally {
-      x.dispose();
-    }
+    const latents = this.encodeTensor(x);
+    return { terms: { reconstruction: tf.mean(tf.squaredDifference(this.decodeTensor(latents), x)) as tf.Scalar }, latents };
   }
 
   async save(path: string): Promise<void> {

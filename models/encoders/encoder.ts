@@ -1,15 +1,20 @@
 /**
- * The encoder interface of the 'latent' pipeline: a model that maps frames to a latent vector and
- * keeps learning, unsupervised, from the frames the current policy produces (the AML paper's
- * setting: PPO drives a non-stationary frame distribution, the learner trains online on it, PPO
- * acts on its latents). PPO's loss never reaches the encoder: it sees latents as plain inputs.
+ * The Encoder interface: a model that maps frames to a latent vector and learns, unsupervised, from
+ * transitions (frame, action, next frame). PPO's 'latent' pipeline acts on its latents (the AML
+ * paper's setting: PPO drives a non-stationary frame distribution, the learner trains online on it);
+ * AML adds relation losses on its latents; E2C is an encoder with latent dynamics.
  *
- * Encoders are registered by name (`registerEncoder`) and chosen with `--encoder NAME`. The VAE,
- * PRED, AML and E2C learners come later behind the same interface; 'autoencoder' is the first.
+ * An encoder does not train itself: it exposes its loss as named terms computed on a batch
+ * (`losses(batch)`, e.g. {reconstruction, kl}), together with the latents those terms were computed
+ * from, and one shared training step (training-step.ts) weights and sums the terms, plus any terms a
+ * caller adds (AML's relations), and takes the optimiser step. So a new loss term never needs a
+ * fork of the encoder.
+ *
+ * Encoders are registered by name (registry.ts) and chosen with `--encoder NAME`.
  */
-import { ModelConfigError } from '../errors.js';
+import type * as tf from '@tensorflow/tfjs-core';
 
-/** A minibatch of transitions from the frame replay (frame, action, next frame of the same episode). */
+/** A minibatch of transitions (frame, action, next frame of the same episode). */
 export interface EncoderBatch {
   count: number;
   /** [count, ...inputShape] uint8 frames, as the policy saw them. */
@@ -20,10 +25,22 @@ export interface EncoderBatch {
   nextFrames: Uint8Array;
 }
 
-/** What one update reports: `loss` always, anything else the encoder wants logged. */
+/** Named scalar loss terms (to be minimised), e.g. {reconstruction, kl}. */
+export type LossTerms = Record<string, tf.Scalar>;
+
+/** What `losses(batch)` computes, inside the training step's gradient tape. */
+export interface EncoderLosses {
+  terms: LossTerms;
+  /** [count, latentDim]: the latents of batch.frames the terms were computed from. */
+  latents: tf.Tensor2D;
+  /** [count, latentDim]: the latents of batch.nextFrames, for encoders that encode them (PRED, E2C). */
+  nextLatents?: tf.Tensor2D;
+}
+
+/** What one training step reports: the weighted total `loss` and the (unweighted) value of every term. */
 export interface EncoderStats {
   loss: number;
-  [metric: string]: number;
+  [term: string]: number;
 }
 
 export interface Encoder {
@@ -32,10 +49,16 @@ export interface Encoder {
   /** One input frame: [height, width, channels] uint8 (stacked frames side by side in channels). */
   readonly inputShape: readonly number[];
   readonly latentDim: number;
+  /** Every trainable variable, in a fixed order (checkpoints and the optimiser rely on it). */
+  readonly variables: readonly tf.Variable[];
+  /** The encoder's optimiser (its state is saved with the encoder). */
+  readonly optimizer: tf.Optimizer;
+  /** The weight of each of its loss terms in the total (a term without one weighs 1). */
+  readonly lossWeights: Readonly<Record<string, number>>;
   /** Latents of `count` frames ([count, ...inputShape]) as [count, latentDim]; no learning. */
   encode(frames: Uint8Array, count: number): Float32Array;
-  /** One training step on a batch of the policy's recent frames. */
-  update(batch: EncoderBatch): EncoderStats;
+  /** The loss terms on a batch; called inside a gradient tape, so it must only use tf ops. */
+  losses(batch: EncoderBatch): EncoderLosses;
   /** Write the model and its optimiser state (atomically) to `path` (a .json manifest and its .weights.bin). */
   save(path: string): Promise<void>;
   /** Restore what save() wrote; a file of another architecture is refused with a one-line error. */
@@ -55,24 +78,3 @@ export interface EncoderOptions {
 }
 
 export type EncoderFactory = (options: EncoderOptions) => Encoder;
-
-const registry = new Map<string, { factory: EncoderFactory; description: string }>();
-
-export function registerEncoder(name: string, factory: EncoderFactory, description = ''): void {
-  registry.set(name, { factory, description });
-}
-
-export function encoderNames(): string[] {
-  return [...registry.keys()].sort();
-}
-
-export function encoderDescription(name: string): string {
-  return registry.get(name)?.description ?? '';
-}
-
-/** Build a registered encoder, or a one-line error naming the registered ones. */
-export function makeEncoder(name: string, options: EncoderOptions): Encoder {
-  const entry = registry.get(name);
-  if (!entry) throw new ModelConfigError(`unknown encoder '${name}'; registered: ${encoderNames().join(', ') || '(none)'}`);
-  return entry.factory(options);
-}

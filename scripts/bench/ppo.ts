@@ -10,7 +10,9 @@ import { cpus, loadavg } from 'node:os';
 import '../../envs/index.js';
 import { backendOption, formatBackend, initBackend } from '../../models/compute/backend.js';
 import { DEFAULT_PPO_CONFIG, PRESETS, Ppo, type PpoConfig } from '../../agents/ppo/ppo.js';
-import { formatCount, packageVersion, positiveInteger } from '../cli/support.js';
+import { formatCount } from '../runs/progress.js';
+import { packageVersion } from '../runs/provenance.js';
+import { positiveInteger } from '../cli/support.js';
 
 export const PPO_BENCH_CONFIGS: Record<string, Partial<PpoConfig>> = {
   pendulum: { ...PRESETS.pendulum },

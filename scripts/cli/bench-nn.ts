@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { backendOption, formatBackend, initBackend, type BackendDescription } from '../../models/compute/backend.js';
 import { WORKLOADS, workload } from '../bench/workloads.js';
 import { benchWorkload, peakEstimate, timedSteps, torchReference, WARMUP_STEPS, type NnResult } from '../bench/nn.js';
-import { packageVersion, positiveInteger, UsageError } from './support.js';
+import { packageVersion } from '../runs/provenance.js';
+import { positiveInteger, UsageError } from './support.js';
 
 interface BenchNnArgs {
   backend: string | undefined;

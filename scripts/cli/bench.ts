@@ -2,7 +2,9 @@ import type { CommandModule } from 'yargs';
 import { cpus } from 'node:os';
 import { registeredIds, spec } from '../../envs/registration.js';
 import { benchEnv, type ThroughputResult } from '../bench/env-throughput.js';
-import { formatCount, packageVersion, positiveInteger, positiveNumber } from './support.js';
+import { formatCount } from '../runs/progress.js';
+import { packageVersion } from '../runs/provenance.js';
+import { positiveInteger, positiveNumber } from './support.js';
 import { benchNnCommand } from './bench-nn.js';
 import { benchPpoCommand } from '../bench/ppo.js';
 

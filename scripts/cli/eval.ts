@@ -4,14 +4,11 @@
  * the uniformly random policy the same way, as the baseline.
  */
 import type { CommandModule } from 'yargs';
-import { join } from 'node:path';
-import { backendOption, formatBackend, initBackend } from '../../models/compute/backend.js';
-import { ModelFileError } from '../../models/errors.js';
-import { latestCheckpoint, listCheckpoints, loadAgentCheckpoint } from '../../agents/ppo/checkpoint.js';
-import { evaluate } from '../../agents/ppo/evaluate.js';
-import { Ppo, type PpoConfig } from '../../agents/ppo/ppo.js';
-import { RunDirectory } from '../runs/run-directory.js';
-import { UsageError, nonNegativeInteger, outputFile, packageVersion, positiveInteger } from './support.js';
+import { backendOption, formatBackend } from '../../models/compute/backend.js';
+import { AgentConfigError } from '../../agents/errors.js';
+import { loadPolicy } from '../runs/ppo.js';
+import { packageVersion } from '../runs/provenance.js';
+import { UsageError, nonNegativeInteger, outputFile, positiveInteger } from './support.js';
 
 interface EvalArgs {
   run: string;
@@ -27,37 +24,30 @@ interface EvalArgs {
 
 /** Evaluate a run; the command's handler, callable from tests. Returns what --json prints. */
 export async function evaluateRun(args: EvalArgs): Promise<Record<string, unknown>> {
-  const run = RunDirectory.open(args.run);
-  if (run.record.command !== 'train ppo') throw new UsageError(`${run.path} is a '${run.record.command}' run; eval evaluates 'train ppo' runs`);
-  const names = listCheckpoints(run.checkpointDir);
-  const path = args.checkpoint === undefined ? latestCheckpoint(run.checkpointDir) : join(run.checkpointDir, args.checkpoint);
-  if (path === undefined) throw new ModelFileError(`${run.path} has no checkpoint yet (train it first, or wait for its first checkpoint)`);
-  if (args.checkpoint !== undefined && !names.includes(args.checkpoint)) {
-    throw new UsageError(`--checkpoint: ${run.path} has no checkpoint '${args.checkpoint}'; it has ${names.join(', ') || 'none'}`);
-  }
-  const backend = await initBackend({ backend: args.backend });
-  // One env is enough to evaluate; the replay only matters in training.
-  const config: PpoConfig = { ...(structuredClone(run.record.config) as unknown as PpoConfig), numEnvs: 1, vectorization: 'sync', replaySteps: 2 };
-  const agent = new Ppo(config, { imports: args.importUrls });
+  const policy = await loadPolicy(args.run, { checkpoint: args.checkpoint, loadWeights: !args.random, backend: args.backend, imports: args.importUrls })
+    .catch((error: unknown) => {
+      // A run of another command or an unknown checkpoint name: the flags' values are wrong.
+      throw error instanceof AgentConfigError ? new UsageError(error.message) : error;
+    });
   try {
-    const restored = args.random ? undefined : await loadAgentCheckpoint(path, agent, { policyOnly: true });
-    const result = evaluate(agent, { episodes: args.episodes, seed: args.seed, gif: args.gif, random: args.random });
+    const { config, backend } = policy;
+    const result = policy.evaluate({ episodes: args.episodes, seed: args.seed, gif: args.gif, random: args.random });
     const summary = {
-      run: run.path, env: config.envId, obs: config.pipeline, checkpoint: args.random ? null : path,
-      iteration: restored?.iteration ?? null, step: restored?.globalStep ?? null, seed: args.seed, ...result,
+      run: policy.run, env: config.envId, obs: config.pipeline, checkpoint: policy.checkpoint,
+      iteration: policy.iteration, step: policy.step, seed: args.seed, ...result,
       gif: args.gif ?? null, backend: backend.name, version: packageVersion(),
     };
     if (args.json) {
       console.log(JSON.stringify(summary));
     } else {
-      const what = args.random ? 'random policy' : `deterministic policy of ${path} (step ${restored!.globalStep})`;
+      const what = args.random ? 'random policy' : `deterministic policy of ${policy.checkpoint} (step ${policy.step})`;
       console.log(formatBackend(backend));
       console.log(`${config.envId} (${config.pipeline}), ${what}: return ${result.meanReturn.toFixed(1)} +- ${result.stdReturn.toFixed(1)} over ${result.episodes} episodes (min ${result.minReturn.toFixed(1)}, max ${result.maxReturn.toFixed(1)}, mean length ${result.meanLength.toFixed(1)})`);
       if (args.gif) console.log(`wrote ${args.gif} (first episode)`);
     }
     return summary;
   } finally {
-    agent.close();
+    policy.close();
   }
 }
 

@@ -8,7 +8,8 @@ import { rolloutCommand } from './rollout.js';
 import { benchCommand } from './bench.js';
 import { trainCommand } from './train.js';
 import { evalCommand } from './eval.js';
-import { UsageError, importUserModules, packageVersion, resolveImports } from './support.js';
+import { importUserModules, packageVersion } from '../runs/provenance.js';
+import { UsageError, resolveImports } from './support.js';
 
 function reportAndExit(message: string, code: number): never {
   process.stderr.write(`latentgym: ${message.split('\n')[0]}\n`);

@@ -1,9 +1,9 @@
 import type { CommandModule } from 'yargs';
-import { SingleBar } from 'cli-progress';
 import { spec } from '../../envs/registration.js';
 import { writeGif } from '../../envs/render/gif.js';
 import { randomRollout } from '../runs/random-rollout.js';
-import { formatCount, nonNegativeInteger, outputFile, positiveInteger } from './support.js';
+import { formatCount, progressBar } from '../runs/progress.js';
+import { nonNegativeInteger, outputFile, positiveInteger } from './support.js';
 
 interface RolloutArgs {
   env: string;
@@ -32,11 +32,7 @@ export const rolloutCommand: CommandModule<object, RolloutArgs> = {
     .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }) as never,
   handler: async (args) => {
     spec(args.env); // fail fast on an unknown id, naming the valid ones
-    const bar = args.steps >= PROGRESS_MIN_STEPS && process.stderr.isTTY
-      ? new SingleBar({ format: 'rollout [{bar}] {value}/{total} steps | {rate} steps/s', stream: process.stderr })
-      : undefined;
-    const start = performance.now();
-    bar?.start(args.steps, 0, { rate: '-' });
+    const bar = progressBar('rollout', 'steps', args.steps, 0, args.steps < PROGRESS_MIN_STEPS);
     const result = (() => {
       try {
         return randomRollout({
@@ -47,7 +43,7 @@ export const rolloutCommand: CommandModule<object, RolloutArgs> = {
           vectorization: args.vectorization,
           recordFirstEpisode: args.gif !== undefined,
           imports: args.importUrls,
-          onProgress: bar && ((done) => bar.update(done, { rate: formatCount(done / ((performance.now() - start) / 1000)) })),
+          onProgress: bar && ((done) => bar.update(done)),
         });
       } finally {
         bar?.stop();

@@ -1,5 +1,5 @@
 /** Pieces shared by the CLI commands: argument coercion, user module imports, output helpers. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -8,10 +8,6 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** yargs `coerce` for a positive integer argument. */
 export function positiveInteger(name: string): (value: unknown) => number {
@@ -61,11 +57,3 @@ export function resolveImports(paths: readonly string[]): string[] {
   });
 }
 
-export async function importUserModules(urls: readonly string[]): Promise<void> {
-  for (const url of urls) await import(url);
-}
-
-/** Format a number with thousands separators. */
-export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}

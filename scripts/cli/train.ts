@@ -7,19 +7,15 @@
  * the run-keeping flags (checkpoints, evaluation, backend).
  */
 import type { Argv, CommandModule } from 'yargs';
-import { SingleBar } from 'cli-progress';
 import { spec } from '../../envs/registration.js';
-import { backendOption, formatBackend, initBackend } from '../../models/compute/backend.js';
-import { checkpointName, latestCheckpoint, loadAgentCheckpoint, saveAgentCheckpoint } from '../../agents/ppo/checkpoint.js';
-import { encoderNames } from '../../models/encoders/encoder.js';
-import { TrainingDivergedError } from '../../models/errors.js';
-import { type EvaluationResult, evaluate } from '../../agents/ppo/evaluate.js';
+import { backendOption } from '../../models/compute/backend.js';
+import { encoderNames } from '../../models/encoders/registry.js';
 import { OBSERVATION_PIPELINES, type ObservationPipeline } from '../../agents/ppo/observations.js';
-import { DEFAULT_PPO_CONFIG, type IterationMetrics, PRESETS, Ppo, type PpoConfig } from '../../agents/ppo/ppo.js';
+import { DEFAULT_PPO_CONFIG, PRESETS, type PpoConfig } from '../../agents/ppo/ppo.js';
 import { CNN_ARCHITECTURES } from '../../agents/ppo/policy.js';
+import { type PpoRunSettings, type TrainSummary, resolvePpoConfig, trainPpo } from '../runs/ppo.js';
 import { RunDirectory } from '../runs/run-directory.js';
-import { type Series, writeLineChart } from '../runs/plots.js';
-import { UsageError, formatCount, nonNegativeInteger, packageVersion, positiveInteger, positiveNumber } from './support.js';
+import { UsageError, nonNegativeInteger, positiveInteger, positiveNumber } from './support.js';
 
 /** Flags that set PpoConfig fields: flag -> [config key, yargs option]; help shows DEFAULT_PPO_CONFIG's value. */
 const HYPERPARAMETERS = {
@@ -122,26 +118,33 @@ function layerSizes(value: unknown): number[] {
   return sizes;
 }
 
-/** The configuration the flags ask for: defaults <- preset <- explicit flags. */
+/**
+ * The configuration the flags ask for (a new run): the preset and the explicit flags, resolved over
+ * the defaults by resolvePpoConfig. Flag-level checks come first, so errors name the flag.
+ */
 export function resolveConfig(args: TrainArgs): PpoConfig {
   if (args.env === undefined) throw new UsageError('--env is required for a new run (see `latentgym envs`)');
   spec(args.env); // an unknown id fails here, naming the registered ones
-  const preset = args.preset === undefined ? {} : PRESETS[args.preset];
-  if (preset === undefined) throw new UsageError(`--preset: unknown preset '${args.preset}'; valid: ${Object.keys(PRESETS).join(', ')}`);
-  const config: PpoConfig = structuredClone({ ...DEFAULT_PPO_CONFIG, ...preset });
-  config.envId = args.env;
-  config.pipeline = args.obs ?? config.pipeline;
+  if (args.preset !== undefined && PRESETS[args.preset] === undefined) throw new UsageError(`--preset: unknown preset '${args.preset}'; valid: ${Object.keys(PRESETS).join(', ')}`);
+  const input = flagConfig(args);
+  const pipeline = input.pipeline ?? (args.preset === undefined ? undefined : PRESETS[args.preset]!.pipeline) ?? DEFAULT_PPO_CONFIG.pipeline;
   if (args.encoder !== undefined) {
-    if (config.pipeline !== 'latent') throw new UsageError(`--encoder is for --obs latent (got --obs ${config.pipeline})`);
-    config.encoder = args.encoder;
+    if (pipeline !== 'latent') throw new UsageError(`--encoder is for --obs latent (got --obs ${pipeline})`);
+    if (!encoderNames().includes(args.encoder)) throw new UsageError(`--encoder: unknown encoder '${args.encoder}'; registered: ${encoderNames().join(', ')}`);
   }
-  if (args.steps !== undefined) config.totalSteps = args.steps;
-  if (args.seed !== undefined) config.seed = args.seed;
-  if (args.vectorization !== undefined) config.vectorization = args.vectorization;
+  return resolvePpoConfig({ ...input, preset: args.preset });
+}
+
+/** The PpoConfig fields the flags set (a hyperparameter flag not given leaves its field out). */
+function flagConfig(args: TrainArgs): Partial<PpoConfig> {
+  const config: Partial<PpoConfig> = { envId: args.env, pipeline: args.obs, encoder: args.encoder, totalSteps: args.steps, seed: args.seed, vectorization: args.vectorization };
+  const pixels: Record<string, unknown> = {};
   for (const [key, value] of explicitHyperparameters(args)) {
-    if (PIXEL_KEYS.has(key)) (config.pixels as unknown as Record<string, unknown>)[key] = value;
-    else (config as unknown as Record<string, unknown>)[key] = value;
+    if (PIXEL_KEYS.has(key)) pixels[key] = value;
+    else (config as Record<string, unknown>)[key] = value;
   }
+  if (Object.keys(pixels).length > 0) config.pixels = pixels as unknown as PpoConfig['pixels'];
+  for (const key of Object.keys(config) as (keyof PpoConfig)[]) if (config[key] === undefined) delete config[key];
   return config;
 }
 
@@ -180,173 +183,17 @@ function checkResumeFlags(args: TrainArgs, stored: PpoConfig): void {
   if (args.preset !== undefined) throw new UsageError('--preset cannot be combined with --resume (the run keeps its config)');
 }
 
-export interface TrainSummary {
-  run: string;
-  iterations: number;
-  steps: number;
-  stepsPerSecond: number;
-  evaluation: EvaluationResult | null;
-  resumedFrom: string | null;
-}
-
-/** A metrics row of an iteration (episodes summarised). */
-function iterationRow(m: IterationMetrics, elapsed: number, sps: number): Record<string, unknown> {
-  const { episodes, ...rest } = m;
-  const returns = episodes.map((e) => e.return);
-  return {
-    kind: 'iteration', ...rest, elapsedSeconds: round(elapsed), stepsPerSecond: round(sps),
-    episodesEnded: episodes.length,
-    episodeReturn: returns.length ? round(returns.reduce((a, b) => a + b, 0) / returns.length) : null,
-    episodeLength: episodes.length ? round(episodes.reduce((a, e) => a + e.length, 0) / episodes.length) : null,
-  };
-}
-
-const round = (x: number) => Math.round(x * 1e4) / 1e4;
-
-/**
- * Learning curves of the run's metrics: training return and, with two or more evaluations, the
- * evaluation return with its std band (a single final evaluation goes into the title instead, as
- * the chart draws lines without point markers).
- */
-export function plotRun(run: RunDirectory): string {
-  const rows = run.readMetrics();
-  const train = rows.filter((r) => r.kind === 'iteration' && typeof r.recentReturn === 'number');
-  const evals = rows.filter((r) => r.kind === 'eval');
-  const config = run.record.config as unknown as PpoConfig;
-  const series: Series[] = [{ label: 'training return (mean of last 100 episodes)', x: train.map((r) => r.step as number), y: train.map((r) => r.recentReturn as number) }];
-  let title = `PPO ${config.envId} (${config.pipeline}), seed ${config.seed}`;
-  const last = evals[evals.length - 1];
-  if (evals.length > 1) {
-    const mean = evals.map((r) => r.meanReturn as number);
-    const std = evals.map((r) => r.stdReturn as number);
-    series.push({
-      label: 'evaluation return (deterministic policy)', x: evals.map((r) => r.step as number), y: mean,
-      lower: mean.map((m, i) => m - std[i]!), upper: mean.map((m, i) => m + std[i]!),
-    });
-  }
-  if (last) title += `; evaluation at step ${last.step}: ${(last.meanReturn as number).toFixed(1)} +- ${(last.stdReturn as number).toFixed(1)} (${last.episodes} episodes)`;
-  const path = run.file('learning-curve.png');
-  writeLineChart(path, series, { title, xLabel: 'environment steps', yLabel: 'episode return' });
-  return path;
-}
-
 /** Train (or resume) a run; the command's handler, callable from tests. */
 export async function train(args: TrainArgs): Promise<TrainSummary> {
-  const say = (text: string) => { if (!args.quiet) process.stdout.write(`${text}\n`); };
-  const backend = await initBackend({ backend: args.backend });
-  const existing = args.resume ? openRun(args) : undefined;
-  const config = existing?.config ?? newRunConfig(args);
-  // The agent before the run directory: a bad env, space or hyperparameter leaves nothing behind.
-  const agent = new Ppo(config, { imports: args.importUrls });
-  try {
-    const run = existing?.run ?? RunDirectory.create(args.out ?? defaultOut(config), {
-      command: 'train ppo', config: config as unknown as Record<string, unknown>, seed: config.seed, backend: { ...backend }, version: packageVersion(),
-    });
-    say(`${formatBackend(backend)}; run ${run.path}`);
-    let elapsedBefore = 0;
-    let resumedFrom: string | null = null;
-    if (existing) {
-      const path = latestCheckpoint(run.checkpointDir);
-      if (path === undefined) {
-        run.truncateMetrics(() => false);
-        say('no checkpoint yet: training the run from its start');
-      } else {
-        const restored = await loadAgentCheckpoint(path, agent);
-        resumedFrom = path;
-        run.truncateMetrics((row) => typeof row.iteration !== 'number' || (row.iteration as number) <= restored.iteration);
-        const rows = run.readMetrics().filter((r) => typeof r.elapsedSeconds === 'number');
-        elapsedBefore = (rows[rows.length - 1]?.elapsedSeconds as number | undefined) ?? 0;
-        say(`resumed from ${path} at iteration ${restored.iteration}, step ${formatCount(restored.globalStep)}`);
-        if (!restored.exact) process.stderr.write('latentgym: warning: the envs do not support getState/setState, so they restart with fresh episodes; this resume is not exact\n');
-      }
-    }
-    return { ...(await trainingLoop(run, agent, args, elapsedBefore, say)), resumedFrom };
-  } finally {
-    agent.close();
-  }
-}
-
-/** --resume: the run in --out and its stored config (flags may only repeat it, or extend --steps). */
-function openRun(args: TrainArgs): { run: RunDirectory; config: PpoConfig } {
+  const settings: PpoRunSettings = {
+    out: args.out, resume: args.resume, backend: args.backend, imports: args.importUrls,
+    checkpointEvery: args.checkpointEvery, keepCheckpoints: args.keepCheckpoints, evalEvery: args.evalEvery, evalEpisodes: args.evalEpisodes,
+    quiet: args.quiet,
+  };
+  if (!args.resume) return trainPpo(resolveConfig(args), settings);
   if (args.out === undefined) throw new UsageError('--resume needs --out DIR, the run to continue');
-  const run = RunDirectory.open(args.out);
-  const config = structuredClone(run.record.config) as unknown as PpoConfig;
-  checkResumeFlags(args, config);
-  if (args.steps !== undefined) config.totalSteps = args.steps;
-  return { run, config };
-}
-
-function newRunConfig(args: TrainArgs): PpoConfig {
-  const config = resolveConfig(args);
-  if (config.pipeline === 'latent' && !encoderNames().includes(config.encoder)) {
-    throw new UsageError(`--encoder: unknown encoder '${config.encoder}'; registered: ${encoderNames().join(', ')}`);
-  }
-  return config;
-}
-
-const defaultOut = (config: PpoConfig) => `runs/ppo-${config.envId.replace(/[^\w.-]+/g, '_')}-${config.pipeline}-seed${config.seed}`;
-
-async function trainingLoop(run: RunDirectory, agent: Ppo, args: TrainArgs, elapsedBefore: number, say: (text: string) => void): Promise<Omit<TrainSummary, 'resumedFrom'>> {
-  const total = agent.iterations * agent.rolloutSteps;
-  const bar = !args.quiet && process.stderr.isTTY
-    ? new SingleBar({ format: 'train ppo [{bar}] {value}/{total} steps | {sps} steps/s | return {ret}', stream: process.stderr })
-    : undefined;
-  bar?.start(total, agent.globalStep, { sps: '-', ret: '-' });
-  const start = performance.now();
-  const startStep = agent.globalStep;
-  let lastCheckpoint: string | undefined = latestCheckpoint(run.checkpointDir);
-  let interrupted = false;
-  const onSigint = () => { interrupted = true; };
-  process.once('SIGINT', onSigint);
-  const evalRow = (result: EvaluationResult) => ({
-    kind: 'eval', iteration: agent.iteration, step: agent.globalStep, episodes: result.episodes,
-    meanReturn: round(result.meanReturn), stdReturn: round(result.stdReturn), meanLength: round(result.meanLength),
-  });
-  let evaluation: EvaluationResult | null = null;
-  try {
-    while (!agent.done && !interrupted) {
-      let metrics: IterationMetrics;
-      try {
-        metrics = agent.iterate();
-      } catch (error) {
-        if (!(error instanceof TrainingDivergedError)) throw error;
-        run.appendMetrics({ kind: 'diverged', iteration: agent.iteration, step: agent.globalStep, reason: error.message });
-        plotRun(run);
-        const keep = lastCheckpoint ? `the last good checkpoint is ${lastCheckpoint}` : 'no checkpoint was written yet';
-        throw new TrainingDivergedError(`${error.message}; ${keep} (continue it with --resume, e.g. after lowering --lr)`);
-      }
-      const seconds = (performance.now() - start) / 1000;
-      const sps = (agent.globalStep - startStep) / seconds;
-      run.appendMetrics(iterationRow(metrics, elapsedBefore + seconds, sps));
-      const ret = metrics.recentReturn === null ? '-' : metrics.recentReturn.toFixed(1);
-      bar?.update(agent.globalStep, { sps: formatCount(sps), ret });
-      if (!bar) say(`iteration ${metrics.iteration}/${agent.iterations}: step ${formatCount(agent.globalStep)}, ${formatCount(sps)} steps/s, return ${ret}, policy loss ${metrics.policyLoss.toFixed(4)}, value loss ${metrics.valueLoss.toFixed(4)}, approx KL ${metrics.approxKl.toFixed(4)}${metrics.encoderLoss === null ? '' : `, encoder loss ${metrics.encoderLoss.toFixed(5)}`}`);
-      if (args.evalEvery > 0 && agent.iteration % args.evalEvery === 0 && !agent.done) {
-        run.appendMetrics(evalRow(evaluate(agent, { episodes: args.evalEpisodes, seed: 1_000_000 + agent.config.seed })));
-      }
-      await new Promise(setImmediate); // let a Ctrl-C (SIGINT) in between iterations
-      if (agent.iteration % args.checkpointEvery === 0 || agent.done || interrupted) {
-        lastCheckpoint = await saveAgentCheckpoint(run.checkpointDir, agent, args.keepCheckpoints);
-      }
-    }
-  } finally {
-    bar?.stop();
-    process.removeListener('SIGINT', onSigint);
-  }
-  const seconds = (performance.now() - start) / 1000;
-  const stepsPerSecond = (agent.globalStep - startStep) / Math.max(seconds, 1e-9);
-  if (interrupted) {
-    say(`interrupted: saved ${lastCheckpoint ?? checkpointName(agent.iteration)}; continue with --resume --out ${run.path}`);
-  } else if (agent.globalStep === startStep) {
-    say(`the run is complete (${formatCount(agent.globalStep)} steps); pass a larger --steps with --resume to train on`);
-  } else if (args.evalEpisodes > 0) {
-    evaluation = evaluate(agent, { episodes: args.evalEpisodes, seed: 1_000_000 + agent.config.seed });
-    run.appendMetrics(evalRow(evaluation));
-    say(`evaluation (deterministic policy, ${evaluation.episodes} episodes): return ${evaluation.meanReturn.toFixed(1)} +- ${evaluation.stdReturn.toFixed(1)}`);
-  }
-  const plot = plotRun(run);
-  say(`${formatCount(agent.globalStep)} steps, ${formatCount(stepsPerSecond)} steps/s this session; wrote ${plot}`);
-  return { run: run.path, iterations: agent.iteration, steps: agent.globalStep, stepsPerSecond, evaluation };
+  checkResumeFlags(args, RunDirectory.open(args.out).record.config as unknown as PpoConfig);
+  return trainPpo(args.steps === undefined ? {} : { totalSteps: args.steps }, settings);
 }
 
 function trainPpoBuilder(y: Argv): Argv {

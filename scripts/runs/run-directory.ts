@@ -1,7 +1,7 @@
 /**
  * A run directory: everything one training run writes, so a run can be inspected, resumed and
  * reproduced. Layout:
- *   run.json          what was run: command, config, seed, backend, package version, start time
+ *   run.json          what was run: command, config, seed, backend, package version, user modules, start time
  *   metrics.jsonl     one JSON object per line, appended as training goes
  *   checkpoints/      written by the learner (atomically)
  *   *.png, *.gif      plots and recordings
@@ -21,6 +21,8 @@ export interface RunRecord {
   backend: Record<string, unknown>;
   /** latentgym's package version. */
   version: string;
+  /** User modules (file: URLs) loaded before the run was built; loaded again to resume or evaluate it. */
+  imports?: string[];
   node: string;
   startedAt: string;
 }
