@@ -25,8 +25,8 @@ export interface EncoderBatch {
   nextFrames: Uint8Array;
 }
 
-/** Named scalar loss terms (to be minimised), e.g. {reconstruction, kl}. */
-export type LossTerms = Record<string, tf.Scalar>;
+/** Named loss terms (to be minimised), e.g. {reconstruction, kl}; each a scalar (a tensor of rank 0). */
+export type LossTerms = Record<string, tf.Tensor>;
 
 /** What `losses(batch)` computes, inside the training step's gradient tape. */
 export interface EncoderLosses {

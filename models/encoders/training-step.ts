@@ -36,9 +36,10 @@ export function trainEncoderStep(encoder: Encoder, batch: EncoderBatch, options:
     if (unknown !== undefined) throw new ModelConfigError(`a weight is given for loss term '${unknown}', but encoder '${encoder.name}' computes only ${Object.keys(terms).join(', ')}`);
     let sum: tf.Scalar | undefined;
     for (const [name, term] of Object.entries(terms)) {
-      kept[name] = tf.keep(term);
+      if (term.rank !== 0) throw new ModelConfigError(`loss term '${name}' must be a scalar, got a tensor of shape [${term.shape.join(', ')}] (take its mean or sum)`);
+      kept[name] = tf.keep(term as tf.Scalar);
       const weight = weights[name] ?? 1;
-      const weighted: tf.Scalar = weight === 1 ? term : tf.mul(term, weight);
+      const weighted: tf.Scalar = weight === 1 ? (term as tf.Scalar) : tf.mul(term as tf.Scalar, weight);
       sum = sum === undefined ? weighted : tf.add<tf.Scalar>(sum, weighted);
     }
     if (sum === undefined) throw new ModelConfigError(`encoder '${encoder.name}' computed no loss terms`);
