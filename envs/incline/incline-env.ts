@@ -26,8 +26,9 @@ import { Env, type EnvMetadata, type EnvState, type Frame, type Info, type Rende
 import { EnvStateError, InvalidOptionError, ResetNeededError } from '../core/errors.js';
 import type { NDArray } from '../core/ndarray.js';
 import {
-  RENDER_OPTION_NAMES, type RenderOptions, boxActionValues, choiceOption, integerOption, numberOption, rejectUnknownOptions, renderOptions, stateNumbers,
+  RENDER_OPTION_NAMES, type RenderOptions, choiceOption, integerOption, numberOption, rejectUnknownOptions, renderOptions, stateNumbers,
 } from '../core/validate.js';
+import { boxActionValues } from '../spaces/action-checks.js';
 import { Box } from '../spaces/box.js';
 import type { Camera } from '../render/raster3d.js';
 import type { ObjectModel } from './object-model.js';
