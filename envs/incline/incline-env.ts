@@ -30,7 +30,7 @@ import {
 } from '../core/validate.js';
 import { boxActionValues } from '../spaces/action-checks.js';
 import { Box } from '../spaces/box.js';
-import type { Camera } from '../render/raster3d.js';
+import type { Camera } from '../render/camera.js';
 import type { ObjectModel } from './object-model.js';
 import { DEFAULT_INCLINE, type EpisodeSetup, type InclineGeometry, type InclineState, InclinePhysics, type PhysicsSnapshot } from './physics.js';
 import { type SceneStyle, InclineScene, REFERENCE_CAMERA, SCENE_STYLES, SCENE_VARIANTS, sceneLook } from './scene.js';
