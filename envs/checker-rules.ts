@@ -8,7 +8,7 @@ import { RENDER_MODES } from './core/env.js';
 import { EnvContractError } from './core/errors.js';
 import { isNDArray } from './core/ndarray.js';
 import { Box } from './spaces/box.js';
-import { Space } from './spaces/space.js';
+import { Space } from './core/space.js';
 
 export type Warn = (message: string) => void;
 

@@ -3,21 +3,13 @@
  * `make` wraps the env in PassiveEnvChecker, then TimeLimit, then OrderEnforcing. Gymnasium puts the
  * time limit outermost; we put order enforcement there so it also refuses a step after truncation.
  */
-import type { Env, RenderMode } from './core/env.js';
+import type { CommonEnvOptions, Env, EnvFactory, EnvSpec } from './core/env.js';
 import { RENDER_MODES } from './core/env.js';
 import { InvalidOptionError, RegistrationError } from './core/errors.js';
 import { rejectUnknownOptions } from './core/validate.js';
 import { PassiveEnvChecker } from './wrappers/passive-env-checker.js';
 import { OrderEnforcing } from './wrappers/order-enforcing.js';
 import { TimeLimit } from './wrappers/time-limit.js';
-
-/** Options every env receives from `make`, besides its own. */
-export interface CommonEnvOptions {
-  renderMode?: RenderMode | undefined;
-}
-
-export type EnvFactory<Opts extends object = Record<string, unknown>> =
-  (options: Opts & CommonEnvOptions) => Env<any, any>;
 
 export interface RegisterOptions<Opts extends object> {
   /** Episodes are truncated after this many steps (TimeLimit); omit for no limit. */
@@ -28,18 +20,6 @@ export interface RegisterOptions<Opts extends object> {
   /** Whether the same seed can give different episodes (then the checker skips determinism). */
   nondeterministic?: boolean;
   description?: string;
-}
-
-export interface EnvSpec {
-  readonly id: string;
-  readonly factory: EnvFactory<any>;
-  readonly maxEpisodeSteps: number | undefined;
-  readonly defaults: Readonly<Record<string, unknown>>;
-  readonly rewardThreshold: number | undefined;
-  readonly nondeterministic: boolean;
-  readonly description: string;
-  /** The options `make` was called with (only on the spec attached to a made env). */
-  readonly options?: Readonly<Record<string, unknown>>;
 }
 
 export interface MakeOptions extends CommonEnvOptions {

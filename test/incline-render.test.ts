@@ -7,9 +7,11 @@ import '../envs/incline/index.js';
 import { make } from '../envs/registration.js';
 import { ndarray } from '../envs/core/ndarray.js';
 import type { Env, Frame } from '../envs/core/env.js';
-import {
-  type Material, type RenderMesh, type Vec3, Rasterizer, clearFrame, createFrameBuffer, createTexture, lookAtCamera, projectPoint,
-} from '../envs/render/raster3d.js';
+import type { Vec3 } from '../envs/core/math3d.js';
+import { lookAtCamera, projectPoint } from '../envs/render/camera.js';
+import type { Material, RenderMesh } from '../envs/render/mesh.js';
+import { Rasterizer, clearFrame, createFrameBuffer } from '../envs/render/rasterizer3d.js';
+import { createTexture } from '../envs/render/texture-sampling.js';
 import { boxMesh } from '../envs/render/primitives3d.js';
 import { readImageFile, writePngFile } from '../envs/render/image-io.js';
 import { InclineEnv } from '../envs/incline/incline-env.js';
@@ -41,7 +43,7 @@ function quad(corners: readonly Vec3[], material: Material, uvs?: number[]): Ren
   };
 }
 
-test('raster3d: a box in front of the camera covers the centre, not the corners', () => {
+test('rasterizer: a box in front of the camera covers the centre, not the corners', () => {
   const frame = createFrameBuffer(32, 32);
   const r = new Rasterizer(topCamera(), LIGHT);
   clearFrame(frame, BACKGROUND);
@@ -54,7 +56,7 @@ test('raster3d: a box in front of the camera covers the centre, not the corners'
   assert.deepEqual(pixel(frame.color, 32, Math.floor(x) + 1, Math.floor(y) - 1), [...BACKGROUND]);
 });
 
-test('raster3d: the depth buffer keeps the nearest surface whatever the draw order', () => {
+test('rasterizer: the depth buffer keeps the nearest surface whatever the draw order', () => {
   const near = boxMesh([0.3, 0.3, 0.3], { color: [0, 1, 0] });
   const far = boxMesh([0.6, 0.6, 0.1], { color: [0, 0, 1] });
   for (const order of [[far, near], [near, far]]) {
@@ -68,7 +70,7 @@ test('raster3d: the depth buffer keeps the nearest surface whatever the draw ord
   }
 });
 
-test('raster3d: back faces are culled unless the mesh is double-sided', () => {
+test('rasterizer: back faces are culled unless the mesh is double-sided', () => {
   const corners: Vec3[] = [[-1, -1, 0], [-1, 1, 0], [1, 1, 0], [1, -1, 0]]; // clockwise seen from +z
   for (const doubleSided of [false, true]) {
     const frame = createFrameBuffer(16, 16);
@@ -79,7 +81,7 @@ test('raster3d: back faces are culled unless the mesh is double-sided', () => {
   }
 });
 
-test('raster3d: triangles crossing the near plane are clipped, and agree with the ground-plane renderer', () => {
+test('rasterizer: triangles crossing the near plane are clipped, and agree with the ground-plane renderer', () => {
   const camera = lookAtCamera([0, -2, 1], [0, 0, 0], [0, 0, 1], 90);
   const material: Material = { color: [0.2, 0.8, 0.4] };
   const size = 40;
@@ -101,7 +103,7 @@ test('raster3d: triangles crossing the near plane are clipped, and agree with th
   assert.ok(differ <= size, `mesh and ground renderers differ on ${differ} px`);
 });
 
-test('raster3d: textures are perspective-correct', () => {
+test('rasterizer: textures are perspective-correct', () => {
   // A 2-texel texture (left half red, right half blue) on a quad seen at a grazing angle: the colour
   // boundary must sit where the quad's 3-D midline projects, not at the screen-space middle.
   const texture = createTexture(2, 1, Uint8Array.from([255, 0, 0, 0, 0, 255]));
@@ -125,7 +127,7 @@ test('raster3d: textures are perspective-correct', () => {
   assert.ok(above[2] > 200 && above[0] < 50, `far side blue, got ${above}`);
 });
 
-test('raster3d: a distant fine texture is minified through its mip chain (no aliasing)', () => {
+test('rasterizer: a distant fine texture is minified through its mip chain (no aliasing)', () => {
   const n = 64;
   const rgb = new Uint8Array(n * n * 3);
   for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) rgb.fill((x + y) % 2 === 0 ? 255 : 0, 3 * (y * n + x), 3 * (y * n + x) + 3);

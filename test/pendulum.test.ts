@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  E2C_FRAME_SIZE, PendulumEnv, angleNormalize, e2cFramesFor, pendulumStep, renderPendulumFrame, sampleE2CTransition,
+  E2C_FRAME_SIZE, PendulumEnv, angleNormalize, e2cFramesFor, pendulumStep, renderPendulumFrame,
 } from '../envs/classic/pendulum.js';
+import { sampleE2CTransition } from '../models/data/pendulum-e2c.js';
 import '../envs/classic/index.js';
 import { make } from '../envs/registration.js';
 import { type Frame, type StepResult } from '../envs/core/env.js';

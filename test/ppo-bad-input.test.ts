@@ -9,7 +9,7 @@ import { deregister, register } from '../envs/registration.js';
 import { Box } from '../envs/spaces/box.js';
 import { Dict, Tuple } from '../envs/spaces/composite.js';
 import { Discrete } from '../envs/spaces/discrete.js';
-import type { Space } from '../envs/spaces/space.js';
+import type { Space } from '../envs/core/space.js';
 import { CheckpointMismatchError, ModelConfigError, ModelFileError, TrainingDivergedError } from '../models/errors.js';
 import { initBackend } from '../models/compute/backend.js';
 import { loadAgentState } from '../agents/ppo/checkpoint.js';

@@ -15,7 +15,7 @@ import { type NDArray, formatShape } from '../../envs/core/ndarray.js';
 import { type MakeOptions, make, spec } from '../../envs/registration.js';
 import { Box } from '../../envs/spaces/box.js';
 import { Discrete } from '../../envs/spaces/discrete.js';
-import type { Space } from '../../envs/spaces/space.js';
+import type { Space } from '../../envs/core/space.js';
 import { FrameStackObservation } from '../../envs/wrappers/frame-stack.js';
 import { GrayscaleObservation } from '../../envs/wrappers/grayscale-observation.js';
 import { PixelObservation } from '../../envs/wrappers/pixel-observation.js';

@@ -12,6 +12,7 @@
  * Observation ('state', default): [cos th, sin th, thdot] in Box([-1, -1, -8], [1, 1, 8], float32).
  * Observation ('e2c'): the E2C data view, Box(0, 255, [2, 48, 48], uint8): a 48x48 grayscale render of
  * the state and one of the state after a zero-torque step (two frames restore the Markov property).
+ * (The E2C training set of such observations is drawn by models/data/pendulum-e2c.ts.)
  * Reset: th ~ U[-xInit, xInit], thdot ~ U[-yInit, yInit] with xInit = pi, yInit = 1 unless given as
  * reset options (Gymnasium's x_init / y_init). Info is always {} (as Gymnasium); the state is `env.state`.
  *
@@ -24,10 +25,10 @@
 import { Env, type EnvMetadata, type EnvState, type Frame, type RenderMode, type ResetArgs, type ResetResult, type StepResult } from '../core/env.js';
 import { ResetNeededError } from '../core/errors.js';
 import type { NDArray } from '../core/ndarray.js';
-import type { Rng } from '../core/rng.js';
 import {
-  RENDER_OPTION_NAMES, type RenderOptions, boxActionValues, choiceOption, numberOption, rejectUnknownOptions, renderOptions, stateNumbers,
+  RENDER_OPTION_NAMES, type RenderOptions, choiceOption, numberOption, rejectUnknownOptions, renderOptions, stateNumbers,
 } from '../core/validate.js';
+import { boxActionValues } from '../spaces/action-checks.js';
 import { Box } from '../spaces/box.js';
 import { type Color, type Raster, createRaster, fillBackground, fillCapsule, fillDisc } from '../render/raster2d.js';
 
@@ -126,39 +127,6 @@ export function e2cFramesFor(th: number, thdot: number, g = PENDULUM_DEFAULT_G, 
 /** The E2C observation of (th, thdot) as an NDArray of shape [2, 48, 48]. */
 export function e2cObservation(th: number, thdot: number, g = PENDULUM_DEFAULT_G): NDArray<'uint8'> {
   return { dtype: 'uint8', shape: E2C_OBS_SHAPE, data: e2cFramesFor(th, thdot, g) };
-}
-
-/** One (x, u, x') triple of the E2C pendulum data set, with the states it was rendered from. */
-export interface E2CTransition {
-  /** State before the step: th in [0, 2 pi) rad, thdot in [-8, 8) rad/s. */
-  readonly state: readonly [th: number, thdot: number];
-  /** Torque in [-2, 2) N m. */
-  readonly action: number;
-  /** State after applying `action` for one step. */
-  readonly nextState: readonly [th: number, thdot: number];
-  /** e2cObservation(state): uint8 [2, 48, 48]. */
-  readonly x: NDArray<'uint8'>;
-  /** e2cObservation(nextState): uint8 [2, 48, 48]. */
-  readonly xNext: NDArray<'uint8'>;
-}
-
-/**
- * Sample one transition from the E2C data distribution: th ~ U(0, 2 pi), thdot ~ U(-8, 8),
- * u ~ U(-2, 2) (drawn from `rng` in that order), x = frames of the state, x' = frames of the
- * state after one step with torque u.
- */
-export function sampleE2CTransition(rng: Pick<Rng, 'uniform'>, g = PENDULUM_DEFAULT_G): E2CTransition {
-  const th = rng.uniform(0, TWO_PI);
-  const thdot = rng.uniform(-PENDULUM_MAX_SPEED, PENDULUM_MAX_SPEED);
-  const u = rng.uniform(-PENDULUM_MAX_TORQUE, PENDULUM_MAX_TORQUE);
-  const [nextTh, nextThdot] = pendulumStep(th, thdot, u, g);
-  return {
-    state: [th, thdot],
-    action: u,
-    nextState: [nextTh, nextThdot],
-    x: e2cObservation(th, thdot, g),
-    xNext: e2cObservation(nextTh, nextThdot, g),
-  };
 }
 
 export type PendulumObservationMode = 'state' | 'e2c';

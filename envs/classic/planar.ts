@@ -28,8 +28,9 @@ import { Env, type EnvMetadata, type EnvState, type Frame, type RenderMode, type
 import { InvalidOptionError, ResetNeededError } from '../core/errors.js';
 import type { NDArray } from '../core/ndarray.js';
 import {
-  RENDER_OPTION_NAMES, type RenderOptions, boxActionValues, choiceOption, numberOption, rejectUnknownOptions, renderOptions, stateNumbers,
+  RENDER_OPTION_NAMES, type RenderOptions, choiceOption, numberOption, rejectUnknownOptions, renderOptions, stateNumbers,
 } from '../core/validate.js';
+import { boxActionValues } from '../spaces/action-checks.js';
 import { Box } from '../spaces/box.js';
 import { type Color, type Raster, createRaster, fillBackground, fillDisc, fillRect } from '../render/raster2d.js';
 

@@ -8,8 +8,7 @@
 import { Rng } from './rng.js';
 import { EnvStateError } from './errors.js';
 import type { NDArray } from './ndarray.js';
-import type { Space } from '../spaces/space.js';
-import type { EnvSpec } from '../registration.js';
+import type { Space } from './space.js';
 
 export type Info = Record<string, unknown>;
 
@@ -56,6 +55,30 @@ export interface EnvMetadata {
   renderModes: readonly RenderMode[];
   /** Frames per second of the simulated time, used when recording videos. */
   renderFps: number;
+}
+
+/** Options every env receives from `make`, besides its own. */
+export interface CommonEnvOptions {
+  renderMode?: RenderMode | undefined;
+}
+
+export type EnvFactory<Opts extends object = Record<string, unknown>> =
+  (options: Opts & CommonEnvOptions) => Env<any, any>;
+
+/**
+ * How a registered env is built (see registration.ts). Declared here, next to Env, because the two
+ * refer to each other (`Env.spec`, the factory's result): apart they would form an import cycle.
+ */
+export interface EnvSpec {
+  readonly id: string;
+  readonly factory: EnvFactory<any>;
+  readonly maxEpisodeSteps: number | undefined;
+  readonly defaults: Readonly<Record<string, unknown>>;
+  readonly rewardThreshold: number | undefined;
+  readonly nondeterministic: boolean;
+  readonly description: string;
+  /** The options `make` was called with (only on the spec attached to a made env). */
+  readonly options?: Readonly<Record<string, unknown>>;
 }
 
 export abstract class Env<O = unknown, A = unknown> {

@@ -1,50 +1,9 @@
-/** Shared checks that turn bad actions and options into one clear error line. */
-import { Box, describe } from '../spaces/box.js';
-import type { Space } from '../spaces/space.js';
-import { type TypedArray, formatShape, isNDArray, sameShape } from './ndarray.js';
-import { EnvStateError, InvalidActionError, InvalidOptionError } from './errors.js';
+/**
+ * Shared checks that turn bad options and saved states into one clear error line. (Action checks
+ * need the concrete spaces, so they live above core, in spaces/action-checks.ts.)
+ */
+import { EnvStateError, InvalidOptionError } from './errors.js';
 import { type EnvState, RENDER_MODES, type RenderMode } from './env.js';
-
-/**
- * The values of a Box action after checking it is an NDArray of the space's shape (values are not
- * checked). `where` prefixes the message, e.g. the wrapper that received the action.
- */
-export function boxActionData(space: Box<any>, action: unknown, where = 'action'): TypedArray {
-  if (!isNDArray(action)) {
-    throw new InvalidActionError(`${where} must be an NDArray of shape ${formatShape(space.shape)}, got ${describe(action)}`);
-  }
-  if (!sameShape(action.shape, space.shape) || action.data.length !== space.size) {
-    throw new InvalidActionError(`${where} shape ${formatShape(action.shape)} does not match the action space ${space.toString()}`);
-  }
-  return action.data;
-}
-
-/**
- * Validate a Box action and return its values. Wrong structure, shape or non-finite values are
- * errors; out-of-bounds values are clipped when `outOfBounds` is 'clip', else an error.
- */
-export function boxActionValues(space: Box<any>, action: unknown, outOfBounds: 'clip' | 'error'): ArrayLike<number> {
-  const values = boxActionData(space, action);
-  let inside = true;
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i]!;
-    if (!Number.isFinite(x)) throw new InvalidActionError(`action element ${i} is ${x}; actions must be finite`);
-    if (x < space.low[i]! || x > space.high[i]!) {
-      if (outOfBounds === 'error') {
-        throw new InvalidActionError(`action element ${i} = ${x} is outside [${space.low[i]}, ${space.high[i]}] of ${space.toString()}`);
-      }
-      inside = false;
-    }
-  }
-  if (inside) return values;
-  return Float64Array.from(values, (x, i) => Math.min(Math.max(x, space.low[i]!), space.high[i]!));
-}
-
-/** Any-space action check: throws with the space's own explanation. */
-export function assertAction(space: Space<unknown>, action: unknown): void {
-  const why = space.explain(action);
-  if (why !== undefined) throw new InvalidActionError(`invalid action for ${space.toString()}: ${why}`);
-}
 
 /** A finite number option within [min, max]. */
 export function numberOption(name: string, value: unknown, min = -Infinity, max = Infinity): number {

@@ -3,12 +3,11 @@
  * Units are those of the input points (metres in the incline envs).
  */
 import quickhull from 'quickhull3d/dist/quickhull3d.js';
-
-export type Point3 = [number, number, number];
+import { type MutableVec3, type Vec3, add, cross, dot, length, sub, vec3At } from '../core/math3d.js';
 
 /** A closed convex polyhedron: faces are vertex-index polygons, counter-clockwise seen from outside. */
 export interface ConvexHull {
-  readonly vertices: readonly Point3[];
+  readonly vertices: readonly MutableVec3[];
   readonly faces: readonly (readonly number[])[];
 }
 
@@ -16,7 +15,7 @@ export interface ConvexHull {
 export interface SolidProperties {
   /** m^3. */
   readonly volume: number;
-  readonly centroid: Point3;
+  readonly centroid: MutableVec3;
   /** Inertia tensor per unit mass about the centroid, row-major 3 x 3, m^2. */
   readonly unitInertia: readonly number[];
 }
@@ -43,31 +42,15 @@ export function convexHull(points: ArrayLike<number>, maxVertices = MAX_HULL_VER
   return hull;
 }
 
-function toPoints(points: ArrayLike<number>): Point3[] {
+function toPoints(points: ArrayLike<number>): MutableVec3[] {
   if (points.length % 3 !== 0) throw new RangeError(`convexHull: ${points.length} coordinates is not a multiple of 3`);
-  const out: Point3[] = [];
-  for (let i = 0; i < points.length; i += 3) out.push([points[i]!, points[i + 1]!, points[i + 2]!]);
+  const out: MutableVec3[] = [];
+  for (let i = 0; i < points.length / 3; i++) out.push(vec3At(points, i));
   return out;
 }
 
-function sub(a: Point3, b: Point3): Point3 {
-  return [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
-}
-
-function crossP(a: Point3, b: Point3): Point3 {
-  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
-}
-
-function dotP(a: Point3, b: Point3): number {
-  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-}
-
-function norm(a: Point3): number {
-  return Math.hypot(a[0], a[1], a[2]);
-}
-
-/** Farthest point from `p` (index). */
-function farthestFrom(points: readonly Point3[], distance: (p: Point3) => number): [index: number, distance: number] {
+/** The point with the largest `distance`: its index and that distance. */
+function farthestFrom(points: readonly Vec3[], distance: (p: Vec3) => number): [index: number, distance: number] {
   let best = 0;
   let bestD = -1;
   for (let i = 0; i < points.length; i++) {
@@ -81,7 +64,7 @@ function farthestFrom(points: readonly Point3[], distance: (p: Point3) => number
 }
 
 /** The points without exact duplicates. */
-function distinct(points: readonly Point3[]): Point3[] {
+function distinct(points: readonly MutableVec3[]): MutableVec3[] {
   const seen = new Set<string>();
   return points.filter((p) => {
     const key = p.join(',');
@@ -92,30 +75,30 @@ function distinct(points: readonly Point3[]): Point3[] {
 }
 
 /** Throw unless the points span a tetrahedron thicker than `relativeThickness` x their extent. */
-function assertVolume(points: readonly Point3[], relativeThickness: number): void {
+function assertVolume(points: readonly Vec3[], relativeThickness: number): void {
   if (points.length === 0) throw new DegenerateHullError('there are no vertices, so the mesh has no volume');
   const p0 = points[0]!;
-  const [i1, extent] = farthestFrom(points, (p) => norm(sub(p, p0)));
+  const [i1, extent] = farthestFrom(points, (p) => length(sub(p, p0)));
   const p1 = points[i1]!;
   if (!(extent > 0)) throw new DegenerateHullError('all vertices are the same point, so the mesh has no volume');
   const axis = sub(p1, p0);
-  const [i2, lineDistance] = farthestFrom(points, (p) => norm(crossP(axis, sub(p, p0))) / extent);
+  const [i2, lineDistance] = farthestFrom(points, (p) => length(cross(axis, sub(p, p0))) / extent);
   if (!(lineDistance > relativeThickness * extent)) {
     throw new DegenerateHullError(`all vertices lie on one line (spread ${lineDistance.toExponential(2)} across ${extent.toPrecision(3)}), so the mesh has no volume`);
   }
-  const normal = crossP(axis, sub(points[i2]!, p0));
-  const normalLength = norm(normal);
-  const [, thickness] = farthestFrom(points, (p) => Math.abs(dotP(normal, sub(p, p0))) / normalLength);
+  const normal = cross(axis, sub(points[i2]!, p0));
+  const normalLength = length(normal);
+  const [, thickness] = farthestFrom(points, (p) => Math.abs(dot(normal, sub(p, p0))) / normalLength);
   if (!(thickness > relativeThickness * extent)) {
     throw new DegenerateHullError(`all vertices lie on one plane (thickness ${thickness.toExponential(2)} across ${extent.toPrecision(3)}), so the mesh has no volume`);
   }
 }
 
 /** Quickhull, then keep only the vertices used by faces and orient faces outward. */
-function hullOf(points: readonly Point3[]): ConvexHull {
-  const faces = quickhull(points as Point3[], { skipTriangulation: true });
+function hullOf(points: readonly MutableVec3[]): ConvexHull {
+  const faces = quickhull(points as MutableVec3[], { skipTriangulation: true });
   const remap = new Map<number, number>();
-  const vertices: Point3[] = [];
+  const vertices: MutableVec3[] = [];
   const outFaces: number[][] = [];
   for (const face of faces) {
     if (face.length < 3) continue;
@@ -130,18 +113,18 @@ function hullOf(points: readonly Point3[]): ConvexHull {
     }));
   }
   if (vertices.length < 4 || outFaces.length < 4) throw new DegenerateHullError('the convex hull of the vertices is flat, so the mesh has no volume');
-  const centre: Point3 = [0, 0, 0];
+  const centre: MutableVec3 = [0, 0, 0];
   for (const v of vertices) for (let k = 0; k < 3; k++) centre[k]! += v[k]! / vertices.length;
   for (const face of outFaces) {
     const n = polygonNormal(vertices, face);
-    if (dotP(n, sub(vertices[face[0]!]!, centre)) < 0) face.reverse();
+    if (dot(n, sub(vertices[face[0]!]!, centre)) < 0) face.reverse();
   }
   return { vertices, faces: outFaces };
 }
 
 /** Area-weighted normal of a polygon (Newell's method); its direction follows the winding. */
-function polygonNormal(vertices: readonly Point3[], face: readonly number[]): Point3 {
-  const n: Point3 = [0, 0, 0];
+function polygonNormal(vertices: readonly Vec3[], face: readonly number[]): MutableVec3 {
+  const n: MutableVec3 = [0, 0, 0];
   for (let i = 0; i < face.length; i++) {
     const a = vertices[face[i]!]!;
     const b = vertices[face[(i + 1) % face.length]!]!;
@@ -153,8 +136,8 @@ function polygonNormal(vertices: readonly Point3[], face: readonly number[]): Po
 }
 
 /** `count` unit directions spread evenly over the sphere (Fibonacci lattice). */
-export function sphereDirections(count: number): Point3[] {
-  const out: Point3[] = [];
+export function sphereDirections(count: number): MutableVec3[] {
+  const out: MutableVec3[] = [];
   const golden = Math.PI * (3 - Math.sqrt(5));
   for (let i = 0; i < count; i++) {
     const z = 1 - (2 * (i + 0.5)) / count;
@@ -165,11 +148,11 @@ export function sphereDirections(count: number): Point3[] {
 }
 
 /** The distinct vertices that are farthest along each of `count` directions (and the six axes). */
-function supportPoints(vertices: readonly Point3[], count: number): Point3[] {
-  const axes: Point3[] = [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]];
+function supportPoints(vertices: readonly MutableVec3[], count: number): MutableVec3[] {
+  const axes: MutableVec3[] = [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]];
   const chosen = new Set<number>();
   for (const d of [...axes, ...sphereDirections(Math.max(0, count - axes.length))]) {
-    chosen.add(farthestFrom(vertices, (p) => dotP(p, d))[0]);
+    chosen.add(farthestFrom(vertices, (p) => dot(p, d))[0]);
   }
   return [...chosen].sort((a, b) => a - b).map((i) => vertices[i]!);
 }
@@ -180,10 +163,10 @@ function supportPoints(vertices: readonly Point3[], count: number): Point3[] {
  */
 export function solidProperties(hull: ConvexHull): SolidProperties {
   const { vertices, faces } = hull;
-  const ref: Point3 = [0, 0, 0];
+  const ref: MutableVec3 = [0, 0, 0];
   for (const v of vertices) for (let k = 0; k < 3; k++) ref[k]! += v[k]! / vertices.length;
   let volume = 0;
-  const first: Point3 = [0, 0, 0];
+  const first: MutableVec3 = [0, 0, 0];
   // Second moments about `ref`: integral of x_i x_j dV.
   const second = [0, 0, 0, 0, 0, 0, 0, 0, 0];
   for (const face of faces) {
@@ -191,9 +174,9 @@ export function solidProperties(hull: ConvexHull): SolidProperties {
     for (let i = 1; i + 1 < face.length; i++) {
       const b = sub(vertices[face[i]!]!, ref);
       const c = sub(vertices[face[i + 1]!]!, ref);
-      const v = dotP(a, crossP(b, c)) / 6;
+      const v = dot(a, cross(b, c)) / 6;
       volume += v;
-      const s: Point3 = [a[0] + b[0] + c[0], a[1] + b[1] + c[1], a[2] + b[2] + c[2]];
+      const s = add(add(a, b), c);
       for (let k = 0; k < 3; k++) first[k]! += (v * s[k]!) / 4;
       for (let r = 0; r < 3; r++) {
         for (let q = 0; q < 3; q++) {
@@ -203,8 +186,8 @@ export function solidProperties(hull: ConvexHull): SolidProperties {
     }
   }
   if (!(volume > 0)) throw new DegenerateHullError(`the hull encloses no volume (${volume})`);
-  const offset: Point3 = [first[0] / volume, first[1] / volume, first[2] / volume];
-  const centroid: Point3 = [ref[0] + offset[0], ref[1] + offset[1], ref[2] + offset[2]];
+  const offset: MutableVec3 = [first[0] / volume, first[1] / volume, first[2] / volume];
+  const centroid = add(ref, offset);
   // Covariance per unit mass about the centroid, then inertia = trace(C) I - C.
   const cov = second.map((m, idx) => m / volume - offset[Math.floor(idx / 3)]! * offset[idx % 3]!);
   const trace = cov[0]! + cov[4]! + cov[8]!;

@@ -26,10 +26,11 @@ import { Env, type EnvMetadata, type EnvState, type Frame, type Info, type Rende
 import { EnvStateError, InvalidOptionError, ResetNeededError } from '../core/errors.js';
 import type { NDArray } from '../core/ndarray.js';
 import {
-  RENDER_OPTION_NAMES, type RenderOptions, boxActionValues, choiceOption, integerOption, numberOption, rejectUnknownOptions, renderOptions, stateNumbers,
+  RENDER_OPTION_NAMES, type RenderOptions, choiceOption, integerOption, numberOption, rejectUnknownOptions, renderOptions, stateNumbers,
 } from '../core/validate.js';
+import { boxActionValues } from '../spaces/action-checks.js';
 import { Box } from '../spaces/box.js';
-import type { Camera } from '../render/raster3d.js';
+import type { Camera } from '../render/camera.js';
 import type { ObjectModel } from './object-model.js';
 import { DEFAULT_INCLINE, type EpisodeSetup, type InclineGeometry, type InclineState, InclinePhysics, type PhysicsSnapshot } from './physics.js';
 import { type SceneStyle, InclineScene, REFERENCE_CAMERA, SCENE_STYLES, SCENE_VARIANTS, sceneLook } from './scene.js';

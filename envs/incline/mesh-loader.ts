@@ -16,7 +16,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LatentGymError } from '../core/errors.js';
-import { type Material, type MeshGroup, type RenderMesh, type Texture, type Vec3, createTexture } from '../render/raster3d.js';
+import { type MutableVec3, type Vec3, cross, dot, length, normalize, sub, vec3At } from '../core/math3d.js';
+import type { Material, MeshGroup, RenderMesh } from '../render/mesh.js';
+import { type Texture, createTexture } from '../render/texture-sampling.js';
 import { decodeImage } from '../render/image-io.js';
 
 /** A mesh file (OBJ, MTL or texture) is missing or malformed; the message names the file and line. */
@@ -202,10 +204,8 @@ function buildMesh(
         id = positions.length / 3;
         ids.set(key, id);
         positions.push(v[3 * pi]!, v[3 * pi + 1]!, v[3 * pi + 2]!);
-        const n = ni >= 0 ? [vn[3 * ni]!, vn[3 * ni + 1]!, vn[3 * ni + 2]!] : [faceNormals[3 * pi]!, faceNormals[3 * pi + 1]!, faceNormals[3 * pi + 2]!];
-        const length = Math.hypot(n[0]!, n[1]!, n[2]!);
-        if (length > 0) normals.push(n[0]! / length, n[1]! / length, n[2]! / length);
-        else normals.push(0, 0, 1);
+        const n = ni >= 0 ? vec3At(vn, ni) : vec3At(faceNormals, pi);
+        normals.push(...(length(n) > 0 ? normalize(n) : [0, 0, 1]));
         if (hasUvs) uvs.push(ti >= 0 ? vt[2 * ti]! : 0, ti >= 0 ? 1 - vt[2 * ti + 1]! : 0);
       }
       indices.push(id);
@@ -222,20 +222,22 @@ function buildMesh(
 }
 
 /** Unit normal of triangle (a, b, c) of position list `v`, or undefined if it is degenerate. */
-function triangleNormal(v: readonly number[], a: number, b: number, c: number): [number, number, number] | undefined {
-  const e1 = [v[3 * b]! - v[3 * a]!, v[3 * b + 1]! - v[3 * a + 1]!, v[3 * b + 2]! - v[3 * a + 2]!] as const;
-  const e2 = [v[3 * c]! - v[3 * a]!, v[3 * c + 1]! - v[3 * a + 1]!, v[3 * c + 2]! - v[3 * a + 2]!] as const;
-  const n = [e1[1] * e2[2] - e1[2] * e2[1], e1[2] * e2[0] - e1[0] * e2[2], e1[0] * e2[1] - e1[1] * e2[0]] as const;
-  const length = Math.hypot(n[0], n[1], n[2]);
-  return length > 0 ? [n[0] / length, n[1] / length, n[2] / length] : undefined;
+function triangleNormal(v: readonly number[], a: number, b: number, c: number): MutableVec3 | undefined {
+  const [e1, e2] = edgesFrom(v, a, b, c);
+  const n = cross(e1, e2);
+  return length(n) > 0 ? normalize(n) : undefined;
 }
 
 /** Angle (rad) at vertex `a` between edges a-b and a-c. */
 function cornerAngle(v: readonly number[], a: number, b: number, c: number): number {
-  const e1 = [v[3 * b]! - v[3 * a]!, v[3 * b + 1]! - v[3 * a + 1]!, v[3 * b + 2]! - v[3 * a + 2]!] as const;
-  const e2 = [v[3 * c]! - v[3 * a]!, v[3 * c + 1]! - v[3 * a + 1]!, v[3 * c + 2]! - v[3 * a + 2]!] as const;
-  const cross = Math.hypot(e1[1] * e2[2] - e1[2] * e2[1], e1[2] * e2[0] - e1[0] * e2[2], e1[0] * e2[1] - e1[1] * e2[0]);
-  return Math.atan2(cross, e1[0] * e2[0] + e1[1] * e2[1] + e1[2] * e2[2]);
+  const [e1, e2] = edgesFrom(v, a, b, c);
+  return Math.atan2(length(cross(e1, e2)), dot(e1, e2));
+}
+
+/** Edges a-b and a-c of triangle (a, b, c) of position list `v`. */
+function edgesFrom(v: readonly number[], a: number, b: number, c: number): [ab: Vec3, ac: Vec3] {
+  const pa = vec3At(v, a);
+  return [sub(vec3At(v, b), pa), sub(vec3At(v, c), pa)];
 }
 
 /** Options of `map_Kd` and how many arguments each takes (the MTL spec's texture options). */

@@ -3,9 +3,10 @@
  * moves (its convex hull and inertia), both in the body frame, whose origin is the centre of mass of
  * the hull taken as a solid of uniform density. Metres throughout.
  */
-import type { RenderMesh } from '../render/raster3d.js';
+import { type MutableVec3, sub } from '../core/math3d.js';
+import type { RenderMesh } from '../render/mesh.js';
 import { translateMesh } from '../render/primitives3d.js';
-import { type ConvexHull, type Point3, MAX_HULL_VERTICES, convexHull, solidProperties } from './convex.js';
+import { type ConvexHull, MAX_HULL_VERTICES, convexHull, solidProperties } from './convex.js';
 
 export interface ObjectModel {
   /** A short human-readable name ('box', 'tomato_soup_can', ...). */
@@ -18,11 +19,11 @@ export interface ObjectModel {
    * Diagonal of the inertia tensor per kilogram about the centre of mass, in the body axes, m^2
    * (products of inertia are dropped: cannon-es takes a diagonal inertia).
    */
-  readonly unitInertia: Point3;
+  readonly unitInertia: MutableVec3;
   /** Volume of the hull, m^3. */
   readonly volume: number;
   /** Largest distance of a hull vertex from the centre of mass along each body axis, m. */
-  readonly halfExtents: Point3;
+  readonly halfExtents: MutableVec3;
 }
 
 /**
@@ -34,8 +35,8 @@ export function objectModelFromMesh(name: string, mesh: RenderMesh, maxHullVerti
   const rawHull = convexHull(mesh.positions, maxHullVertices);
   const props = solidProperties(rawHull);
   const c = props.centroid;
-  const vertices = rawHull.vertices.map((v): Point3 => [v[0] - c[0], v[1] - c[1], v[2] - c[2]]);
-  const halfExtents: Point3 = [0, 0, 0];
+  const vertices = rawHull.vertices.map((v) => sub(v, c));
+  const halfExtents: MutableVec3 = [0, 0, 0];
   for (const v of vertices) for (let k = 0; k < 3; k++) halfExtents[k] = Math.max(halfExtents[k]!, Math.abs(v[k]!));
   const I = props.unitInertia;
   return {

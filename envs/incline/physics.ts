@@ -24,7 +24,7 @@
  * sub-steps of SUBSTEP_DT seconds (semi-implicit Euler, cannon-es's integrator).
  */
 import { Body, ConvexPolyhedron, NaiveBroadphase, Plane, Quaternion, Vec3, World } from 'cannon-es';
-import type { Point3 } from './convex.js';
+import { type MutableVec3, add, dot, scale } from '../core/math3d.js';
 import { CoulombFrictionSolver } from './coulomb-solver.js';
 import type { ObjectModel } from './object-model.js';
 
@@ -80,44 +80,43 @@ export interface InclineState {
   /** Height of the centre of mass above the incline's top surface, m. */
   readonly height: number;
   /** World position of the centre of mass, m. */
-  readonly worldPosition: Point3;
+  readonly worldPosition: MutableVec3;
   /** World orientation, unit quaternion [x, y, z, w]. */
   readonly quaternion: readonly [number, number, number, number];
   /** World linear velocity, m/s. */
-  readonly linearVelocity: Point3;
+  readonly linearVelocity: MutableVec3;
   /** World angular velocity, rad/s. */
-  readonly angularVelocity: Point3;
+  readonly angularVelocity: MutableVec3;
 }
 
 /** InclinePhysics.snapshot(): plain data. */
 export interface PhysicsSnapshot {
   readonly setup: EpisodeSetup;
-  readonly position: Point3;
-  readonly velocity: Point3;
-  readonly angularVelocity: Point3;
+  readonly position: MutableVec3;
+  readonly velocity: MutableVec3;
+  readonly angularVelocity: MutableVec3;
   readonly quaternion: readonly [number, number, number, number];
   /** Simulated time of the world, s. */
   readonly time: number;
 }
 
 /** Unit vectors of the incline frame for `angle` (see the module comment). */
-export function inclineAxes(angle: number): { u: Point3; w: Point3; n: Point3 } {
+export function inclineAxes(angle: number): { u: MutableVec3; w: MutableVec3; n: MutableVec3 } {
   const c = Math.cos(angle);
   const s = Math.sin(angle);
   return { u: [c, 0, -s], w: [0, 1, 0], n: [s, 0, c] };
 }
 
 /** World position of the incline box's centre: its lower bottom edge touches the floor, its middle is above x = y = 0. */
-export function inclineCentre(angle: number, geometry: InclineGeometry = DEFAULT_INCLINE): Point3 {
+export function inclineCentre(angle: number, geometry: InclineGeometry = DEFAULT_INCLINE): MutableVec3 {
   return [0, 0, (geometry.length / 2) * Math.sin(angle) + (geometry.thickness / 2) * Math.cos(angle)];
 }
 
 /** World position of the middle of the incline's top surface. */
-export function inclineSurfaceCentre(angle: number, geometry: InclineGeometry = DEFAULT_INCLINE): Point3 {
+export function inclineSurfaceCentre(angle: number, geometry: InclineGeometry = DEFAULT_INCLINE): MutableVec3 {
   const c = inclineCentre(angle, geometry);
   const { n } = inclineAxes(angle);
-  const h = geometry.thickness / 2;
-  return [c[0] + h * n[0], c[1] + h * n[1], c[2] + h * n[2]];
+  return add(c, scale(n, geometry.thickness / 2));
 }
 
 /** Expected acceleration along the incline (m/s^2) of a sliding block: g (sin a - mu cos a) + F / m, friction opposing motion. */
@@ -144,7 +143,7 @@ export class InclinePhysics {
   private body: Body | undefined;
   private setup: EpisodeSetup | undefined;
   private axes = inclineAxes(0);
-  private surfaceCentre: Point3 = [0, 0, 0];
+  private surfaceCentre: MutableVec3 = [0, 0, 0];
   private readonly forceVec = new Vec3();
 
   constructor(model: ObjectModel, geometry: InclineGeometry = DEFAULT_INCLINE) {
@@ -204,9 +203,7 @@ export class InclinePhysics {
     const lowest = lowestAlong(this.model.hull.vertices, orientation, this.axes.n);
     const s = (setup.start - 0.5) * this.geometry.track;
     const lift = setup.dropHeight - lowest;
-    const { n } = this.axes;
-    const c = this.surfaceCentre;
-    body.position.set(c[0] + s * u[0] + lift * n[0], c[1] + s * u[1] + lift * n[1], c[2] + s * u[2] + lift * n[2]);
+    body.position.set(...add(add(this.surfaceCentre, scale(u, s)), scale(this.axes.n, lift)));
     world.addBody(body);
     this.world = world;
     this.body = body;
@@ -215,7 +212,7 @@ export class InclinePhysics {
   /** The episode setup and the object's dynamic state: enough to continue the episode exactly. */
   snapshot(): PhysicsSnapshot {
     const b = this.objectBody;
-    const v3 = (v: Vec3): Point3 => [v.x, v.y, v.z];
+    const v3 = (v: Vec3): MutableVec3 => [v.x, v.y, v.z];
     return {
       setup: { ...this.episode },
       position: v3(b.position),
@@ -278,16 +275,16 @@ export class InclinePhysics {
     const b = this.objectBody;
     const { u, w, n } = this.axes;
     const c = this.surfaceCentre;
-    const r: Point3 = [b.position.x - c[0], b.position.y - c[1], b.position.z - c[2]];
-    const position = dot3(r, u) + this.geometry.length / 2;
+    const r: MutableVec3 = [b.position.x - c[0], b.position.y - c[1], b.position.z - c[2]];
+    const position = dot(r, u) + this.geometry.length / 2;
     const v = b.velocity;
     return {
       angle: this.episode.angle,
       position,
       x: (position - (this.geometry.length - this.geometry.track) / 2) / this.geometry.track,
       velocity: v.x * u[0] + v.y * u[1] + v.z * u[2],
-      lateral: dot3(r, w),
-      height: dot3(r, n),
+      lateral: dot(r, w),
+      height: dot(r, n),
       worldPosition: [b.position.x, b.position.y, b.position.z],
       quaternion: [b.quaternion.x, b.quaternion.y, b.quaternion.z, b.quaternion.w],
       linearVelocity: [v.x, v.y, v.z],
@@ -296,12 +293,8 @@ export class InclinePhysics {
   }
 }
 
-function dot3(a: Point3, b: Point3): number {
-  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-}
-
 /** Smallest projection onto `axis` of the hull vertices rotated by `q` (m, relative to the centre of mass). */
-function lowestAlong(vertices: readonly Point3[], q: Quaternion, axis: Point3): number {
+function lowestAlong(vertices: readonly MutableVec3[], q: Quaternion, axis: MutableVec3): number {
   const v = new Vec3();
   const out = new Vec3();
   let lowest = Infinity;
@@ -314,7 +307,7 @@ function lowestAlong(vertices: readonly Point3[], q: Quaternion, axis: Point3): 
 }
 
 /** Mass (kg) and a diagonal inertia of `mass` x `unitInertia` (kg m^2), instead of cannon-es's bounding-box estimate. */
-function setMassProperties(body: Body, mass: number, unitInertia: Point3): void {
+function setMassProperties(body: Body, mass: number, unitInertia: MutableVec3): void {
   body.mass = mass;
   body.invMass = 1 / mass;
   body.inertia.set(mass * unitInertia[0], mass * unitInertia[1], mass * unitInertia[2]);

@@ -10,12 +10,11 @@
  * 1 m stretch that this camera covers; our x spans the whole incline.) `cameraDistance` 2.2 with
  * the same angles shows the whole incline.
  */
-import {
-  type Camera, type DirectionalLight, type FrameBuffer, type GroundPlane, type Material, type RenderMesh, type Vec3,
-  Rasterizer, clearFrame, createFrameBuffer, normalize, orbitCamera, quaternionToMatrix,
-} from '../render/raster3d.js';
+import { type Vec3, normalize, quaternionToMatrix } from '../core/math3d.js';
+import { type Camera, orbitCamera } from '../render/camera.js';
+import type { Material, RenderMesh } from '../render/mesh.js';
+import { type DirectionalLight, type FrameBuffer, type GroundPlane, Rasterizer, clearFrame, createFrameBuffer } from '../render/rasterizer3d.js';
 import { boxMesh, withMaterial } from '../render/primitives3d.js';
-import type { Point3 } from './convex.js';
 import type { ObjectModel } from './object-model.js';
 import { type InclineGeometry, inclineCentre, inclineSurfaceCentre } from './physics.js';
 import { INCLINE_COLORS, checkerFloorTexture, floorTexture, inclineTexture } from './textures.js';
@@ -95,7 +94,7 @@ export class InclineScene {
 
   private cameraFor(angle: number): Camera {
     const { distance, yaw, pitch, fov } = this.camera;
-    return orbitCamera(inclineSurfaceCentre(angle, this.geometry) as Vec3, distance, yaw, pitch, fov, NEAR);
+    return orbitCamera(inclineSurfaceCentre(angle, this.geometry), distance, yaw, pitch, fov, NEAR);
   }
 
   /** The camera of the current episode (it looks at the middle of the incline, which moves with the angle). */
@@ -118,7 +117,7 @@ export class InclineScene {
    * Draw the scene with the object's centre of mass at `position` (m) and orientation `quaternion`
    * [x, y, z, w]; returns the RGB frame in `out` (a new array by default).
    */
-  render(position: Point3, quaternion: readonly [number, number, number, number], out: Uint8Array = new Uint8Array(this.width * this.height * 3)): Uint8Array {
+  render(position: Vec3, quaternion: readonly [number, number, number, number], out: Uint8Array = new Uint8Array(this.width * this.height * 3)): Uint8Array {
     const frame = this.frame;
     clearFrame(frame, SKY_COLOR);
     this.rasterizer.drawGround(frame, this.floor);

@@ -7,7 +7,7 @@
  * axis is z. The incline env lays objects down with body z along the slope and body x into the
  * surface, so the box slides on its 0.10 x 0.15 face and cylinders lie on their side, axis downhill.
  */
-import type { Vec3 } from '../render/raster3d.js';
+import type { Vec3 } from '../core/math3d.js';
 import { boxMesh, cylinderMesh } from '../render/primitives3d.js';
 import { type ObjectModel, objectModelFromMesh } from './object-model.js';
 

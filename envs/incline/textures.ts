@@ -3,7 +3,8 @@
  * env (its incline and plane textures), and the original Geom env's plain incline colours.
  * Deterministic: the same pixels on every machine and run, no randomness drawn from any env.
  */
-import { type Texture, type Vec3, createTexture } from '../render/raster3d.js';
+import { type Vec3, lerp, scale } from '../core/math3d.js';
+import { type Texture, createTexture } from '../render/texture-sampling.js';
 
 /** Side of every generated texture, px (a power of two, so every mip level halves exactly). */
 export const TEXTURE_SIZE = 128;
@@ -49,14 +50,6 @@ function fbm(u: number, v: number, period: number, octaves: number, seed: number
 
 type Shader = (u: number, v: number) => Vec3;
 
-function mix(a: Vec3, b: Vec3, t: number): Vec3 {
-  return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
-}
-
-function scale(c: Vec3, k: number): Vec3 {
-  return [c[0] * k, c[1] * k, c[2] * k];
-}
-
 /** Rasterise a shader (u, v in [0, 1), colour 0..255 each) into a tileable texture. */
 function bake(shader: Shader): Texture {
   const n = TEXTURE_SIZE;
@@ -75,13 +68,13 @@ const TAU = 2 * Math.PI;
 /** Veined stone between `base` and `vein`. */
 const marble = (base: Vec3, vein: Vec3, seed: number): Shader => (u, v) => {
   const t = Math.abs(Math.sin(TAU * (u + v) + 8 * fbm(u, v, 4, 4, seed)));
-  return mix(vein, base, Math.pow(t, 0.35));
+  return lerp(vein, base, Math.pow(t, 0.35));
 };
 
 /** Wood grain along u, rings perturbed by noise. */
 const wood = (light: Vec3, dark: Vec3, rings: number, seed: number): Shader => (u, v) => {
   const t = 0.5 + 0.5 * Math.sin(TAU * rings * v + 6 * fbm(u, v, 2, 3, seed));
-  return scale(mix(dark, light, t), 0.9 + 0.2 * fbm(u, v, 16, 2, seed + 7));
+  return scale(lerp(dark, light, t), 0.9 + 0.2 * fbm(u, v, 16, 2, seed + 7));
 };
 
 /** A colour with a mottled surface. */
@@ -98,7 +91,7 @@ const INCLINE_SHADERS: readonly Shader[] = [
   mottled([62, 150, 70], 0.25, 41),
   (u, v) => { // retro_purple_long: long stripes along the incline
     const t = 0.5 + 0.5 * Math.sin(TAU * 3 * v);
-    return scale(mix([96, 44, 120], [176, 120, 196], t > 0.5 ? 1 : 0), 0.9 + 0.2 * fbm(u, v, 8, 2, 51));
+    return scale(lerp([96, 44, 120], [176, 120, 196], t > 0.5 ? 1 : 0), 0.9 + 0.2 * fbm(u, v, 8, 2, 51));
   },
   wood([170, 112, 62], [112, 66, 34], 4, 61),
 ];

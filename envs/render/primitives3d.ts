@@ -3,7 +3,8 @@
  * centred on its frame's origin, in metres, with outward normals and texture coordinates in metres
  * divided by `metresPerRepeat` (so a texture tiles at a fixed physical size).
  */
-import type { Material, RenderMesh, Vec3 } from './raster3d.js';
+import type { MutableVec3, Vec3 } from '../core/math3d.js';
+import type { Material, RenderMesh } from './mesh.js';
 
 /** Accumulates vertices and triangles of one material. */
 class MeshBuilder {
@@ -51,14 +52,14 @@ export function boxMesh(halfExtents: Vec3, material: Material, metresPerRepeat =
   // corners in (t1, t2) order (-,-), (+,-), (+,+), (-,+) are counter-clockwise from outside).
   for (let axis = 0; axis < 3; axis++) {
     for (const sign of [1, -1]) {
-      const n: [number, number, number] = [0, 0, 0];
+      const n: MutableVec3 = [0, 0, 0];
       n[axis] = sign;
       const a1 = (axis + 1) % 3;
       const a2 = (axis + 2) % 3;
       const h1 = h[a1]!;
       const h2 = h[a2]!;
       const corner = (s1: number, s2: number): number => {
-        const p: [number, number, number] = [n[0] * h[0], n[1] * h[1], n[2] * h[2]];
+        const p: MutableVec3 = [n[0] * h[0], n[1] * h[1], n[2] * h[2]];
         p[a1] = s1 * sign * h1;
         p[a2] = s2 * h2;
         return b.vertex(p, n, (s1 * h1 + h1) / metresPerRepeat, (h2 - s2 * h2) / metresPerRepeat);

@@ -7,7 +7,7 @@ import { type NDArray, allocate } from '../core/ndarray.js';
 import { Box } from './box.js';
 import { Discrete } from './discrete.js';
 import { Dict, Tuple } from './composite.js';
-import type { Space } from './space.js';
+import type { Space } from '../core/space.js';
 
 export function batchSpace(space: Space<unknown>, n: number): Space<unknown> {
   if (space instanceof Box) {

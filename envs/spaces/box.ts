@@ -1,7 +1,7 @@
 import {
   type DType, type NDArray, allocate, dtypeRange, formatShape, isIntegerDType, isNDArray, sameShape, sizeOf,
 } from '../core/ndarray.js';
-import { Space } from './space.js';
+import { Space } from '../core/space.js';
 
 export interface BoxOptions<D extends DType> {
   /** Lower bound: one number for every element, or one per element. */

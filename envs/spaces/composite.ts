@@ -1,5 +1,5 @@
 import { Rng } from '../core/rng.js';
-import { Space } from './space.js';
+import { Space } from '../core/space.js';
 import { describe } from './box.js';
 
 export type ValueOf<S> = S extends Space<infer T> ? T : never;

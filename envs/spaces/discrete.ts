@@ -1,4 +1,4 @@
-import { Space } from './space.js';
+import { Space } from '../core/space.js';
 import { describe } from './box.js';
 
 /** The integers {start, start + 1, ..., start + n - 1}. */

@@ -6,7 +6,7 @@ import { type DType, type NDArray, allocate, isIntegerDType } from '../core/ndar
 import { Box } from './box.js';
 import { Discrete } from './discrete.js';
 import { Dict, Tuple } from './composite.js';
-import type { Space } from './space.js';
+import type { Space } from '../core/space.js';
 
 function parts(space: Space<unknown>): Space<unknown>[] {
   if (space instanceof Dict) return space.keys.map((k) => space.part(k));

@@ -1,4 +1,4 @@
-export { Space } from './space.js';
+export { Space } from '../core/space.js';
 export { Box, type BoxOptions, canCastSafely } from './box.js';
 export { Discrete } from './discrete.js';
 export { Dict, Tuple, type ValueOf } from './composite.js';

@@ -18,7 +18,7 @@ import type { EnvMetadata, Frame, Info, ResetResult, StepResult, RenderMode } fr
 import { EnvStateError, LatentGymError } from '../core/errors.js';
 import { assertSeed } from '../core/rng.js';
 import { batchSpace, concatenate, iterate } from '../spaces/batch.js';
-import type { Space } from '../spaces/space.js';
+import type { Space } from '../core/space.js';
 import { type AutoresetMode, type SlotState, autoresetModeOption } from './autoreset.js';
 
 export interface VectorResetArgs {

@@ -1,6 +1,6 @@
 import { ActionWrapper, type Env } from '../core/env.js';
 import { type DType, type NDArray, allocate } from '../core/ndarray.js';
-import { boxActionData } from '../core/validate.js';
+import { boxActionData } from '../spaces/action-checks.js';
 import { Box } from '../spaces/box.js';
 
 /**

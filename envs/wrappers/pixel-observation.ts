@@ -2,7 +2,7 @@ import { type Env, type Frame, ObservationWrapper } from '../core/env.js';
 import { formatShape } from '../core/ndarray.js';
 import { Box } from '../spaces/box.js';
 import { Dict } from '../spaces/composite.js';
-import type { Space } from '../spaces/space.js';
+import type { Space } from '../core/space.js';
 
 export interface PixelObservationOptions<P extends boolean> {
   /** Observe only the rendered frame (default), or a Dict of the frame and the env's observation. */

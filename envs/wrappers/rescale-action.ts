@@ -1,7 +1,7 @@
 import { ActionWrapper, type Env } from '../core/env.js';
 import { type DType, type NDArray, allocate, isIntegerDType } from '../core/ndarray.js';
 import { Box } from '../spaces/box.js';
-import { boxActionData } from '../core/validate.js';
+import { boxActionData } from '../spaces/action-checks.js';
 import { clampFinite, requireBoxActionSpace } from './clip-action.js';
 
 /**

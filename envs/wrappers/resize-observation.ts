@@ -2,7 +2,7 @@ import { type Canvas, type SKRSContext2D, createCanvas, ImageData } from '@napi-
 import { type Env, ObservationWrapper } from '../core/env.js';
 import { type NDArray, formatShape } from '../core/ndarray.js';
 import { Box } from '../spaces/box.js';
-import type { Space } from '../spaces/space.js';
+import type { Space } from '../core/space.js';
 
 /** Height, width and channels of a uint8 image Box of shape [H, W], [H, W, 1] or [H, W, 3]. */
 export interface ImageLayout {

@@ -5,7 +5,7 @@
  */
 import { Env, type EnvMetadata, type Frame, type RenderMode, type ResetArgs, type ResetResult, type StepResult } from '../../envs/core/env.js';
 import { type NDArray, ndarray } from '../../envs/core/ndarray.js';
-import { boxActionValues } from '../../envs/core/validate.js';
+import { boxActionValues } from '../../envs/spaces/action-checks.js';
 import { Box } from '../../envs/spaces/box.js';
 import { Discrete } from '../../envs/spaces/discrete.js';
 import { register, deregister } from '../../envs/registration.js';

@@ -1,4 +1,8 @@
-import { Rng } from '../core/rng.js';
+/**
+ * The Space contract, after Gymnasium's `Space`. It sits in core, below the concrete spaces of
+ * `spaces/` (Box, Discrete, Dict, Tuple), because Env is declared in terms of it.
+ */
+import { Rng } from './rng.js';
 
 /**
  * A set of values an observation or action can take, with a seeded sampler.

@@ -8,36 +8,15 @@
  * frame needs is preallocated: drawing allocates nothing once the scratch buffers have grown to the
  * largest mesh.
  *
- * Conventions:
- * - World units are metres; any right-handed frame (the incline envs use z up).
- * - Image coordinates: (0, 0) is the top-left corner, x grows right, y grows down; pixel (column i,
- *   row j) has its centre at (i + 0.5, j + 0.5). A pixel is drawn when its centre lies inside the
- *   projected triangle (edges inclusive).
- * - Triangles are counter-clockwise when seen from outside (their front); back faces are culled
- *   unless the mesh is `doubleSided`.
- * - Texture coordinates (u, v) are in image convention: v = 0 is the top row of the texture image
- *   (OBJ's v = 0 is the bottom row: loaders flip it). Textures repeat outside [0, 1].
+ * Conventions (cameras and image coordinates: camera.ts; meshes and winding: mesh.ts; texture
+ * coordinates: texture-sampling.ts):
+ * - A pixel is drawn when its centre lies inside the projected triangle (edges inclusive).
  * - Depth buffer: 1 / (view depth), so larger is nearer and a cleared buffer (0) is infinitely far.
  */
-
-/** A 3-vector [x, y, z]. */
-export type Vec3 = readonly [number, number, number];
-
-/** A perspective camera: an eye and an orthonormal basis, right-handed (right x up = -forward). */
-export interface Camera {
-  /** Eye position, m. */
-  readonly eye: Vec3;
-  /** Unit vector pointing right in the image. */
-  readonly right: Vec3;
-  /** Unit vector pointing up in the image. */
-  readonly up: Vec3;
-  /** Unit viewing direction. */
-  readonly forward: Vec3;
-  /** 1 / tan(fovY / 2): the vertical field of view. Horizontal extent follows the frame's aspect. */
-  readonly focal: number;
-  /** Near clipping distance along `forward`, m (> 0). */
-  readonly near: number;
-}
+import { IDENTITY_POSE, type Pose, type Vec3 } from '../core/math3d.js';
+import type { Camera } from './camera.js';
+import type { Material, RenderMesh } from './mesh.js';
+import { mipLevel, texelIndex } from './texture-sampling.js';
 
 /** One directional light plus ambient: shade = ambient + diffuse * max(0, normal . direction). */
 export interface DirectionalLight {
@@ -45,54 +24,6 @@ export interface DirectionalLight {
   readonly direction: Vec3;
   readonly ambient: number;
   readonly diffuse: number;
-}
-
-/** A rigid transform from a mesh's frame to the world: world = rotation * local + position. */
-export interface Pose {
-  /** Translation, m (3 numbers). */
-  readonly position: ArrayLike<number>;
-  /** Row-major 3 x 3 rotation matrix (9 numbers). */
-  readonly rotation: ArrayLike<number>;
-}
-
-/** One level of a texture's mip chain: `data` is RGB, row-major, row 0 at the top. */
-export interface TextureLevel {
-  readonly width: number;
-  readonly height: number;
-  readonly data: Uint8Array;
-}
-
-/** An RGB texture with its mip chain (level 0 is the full image, each next level half the size). */
-export interface Texture {
-  readonly levels: readonly TextureLevel[];
-}
-
-/** Surface colour: `color` (each 0..1) multiplies the texel, or is the colour when untextured. */
-export interface Material {
-  readonly color: Vec3;
-  readonly texture?: Texture | undefined;
-}
-
-/** Triangles [start, start + count) of a mesh's index list share one material. */
-export interface MeshGroup {
-  readonly start: number;
-  readonly count: number;
-  readonly material: Material;
-}
-
-/** An indexed triangle mesh in its own frame (metres). */
-export interface RenderMesh {
-  /** x, y, z per vertex. */
-  readonly positions: Float32Array;
-  /** Unit normal per vertex (x, y, z). */
-  readonly normals: Float32Array;
-  /** u, v per vertex (image convention); required when a group's material has a texture. */
-  readonly uvs?: Float32Array | undefined;
-  /** Three vertex indices per triangle, counter-clockwise seen from the front. */
-  readonly indices: Uint32Array;
-  readonly groups: readonly MeshGroup[];
-  /** Draw back faces too (for open surfaces). */
-  readonly doubleSided?: boolean | undefined;
 }
 
 /**
@@ -115,81 +46,6 @@ export interface FrameBuffer {
   /** 1 / view depth per pixel (0 = nothing drawn). */
   readonly depth: Float32Array;
 }
-
-const DEG = Math.PI / 180;
-
-export function dot(a: Vec3, b: Vec3): number {
-  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-}
-
-export function cross(a: Vec3, b: Vec3): Vec3 {
-  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
-}
-
-export function normalize(a: Vec3): Vec3 {
-  const n = Math.hypot(a[0], a[1], a[2]);
-  if (!(n > 0)) throw new RangeError(`cannot normalise the zero vector [${a.join(', ')}]`);
-  return [a[0] / n, a[1] / n, a[2] / n];
-}
-
-/**
- * A camera at `eye` looking at `target`, its image up as close to `worldUp` as possible.
- * `fovYDeg` is the vertical field of view in degrees, `near` the near clipping distance in metres.
- */
-export function lookAtCamera(eye: Vec3, target: Vec3, worldUp: Vec3, fovYDeg: number, near = 0.01): Camera {
-  if (!(fovYDeg > 0 && fovYDeg < 180)) throw new RangeError(`field of view must be in (0, 180) degrees, got ${fovYDeg}`);
-  if (!(near > 0)) throw new RangeError(`near clipping distance must be > 0, got ${near}`);
-  const forward = normalize([target[0] - eye[0], target[1] - eye[1], target[2] - eye[2]]);
-  const right = normalize(cross(forward, worldUp));
-  const up = cross(right, forward);
-  return { eye, right, up, forward, focal: 1 / Math.tan((fovYDeg * DEG) / 2), near };
-}
-
-/**
- * PyBullet's `computeViewMatrixFromYawPitchRoll` camera (z up, roll 0): the eye sits `distance`
- * metres from `target` at offset Rz(yaw) Rx(pitch) [0, -distance, 0]; yaw 0 looks along +y,
- * negative pitch looks down. Angles in degrees; `fovYDeg` is the vertical field of view.
- */
-export function orbitCamera(target: Vec3, distance: number, yawDeg: number, pitchDeg: number, fovYDeg: number, near = 0.01): Camera {
-  if (!(distance > 0)) throw new RangeError(`camera distance must be > 0, got ${distance}`);
-  if (!(Math.abs(pitchDeg) < 90)) throw new RangeError(`camera pitch must be in (-90, 90) degrees, got ${pitchDeg}`);
-  const yaw = yawDeg * DEG;
-  const pitch = pitchDeg * DEG;
-  const offset: Vec3 = [
-    distance * Math.cos(pitch) * Math.sin(yaw),
-    -distance * Math.cos(pitch) * Math.cos(yaw),
-    -distance * Math.sin(pitch),
-  ];
-  const eye: Vec3 = [target[0] + offset[0], target[1] + offset[1], target[2] + offset[2]];
-  return lookAtCamera(eye, target, [0, 0, 1], fovYDeg, near);
-}
-
-/** Image position [column, row] (continuous pixels) and view depth of a world point; depth <= 0 is behind. */
-export function projectPoint(camera: Camera, width: number, height: number, p: Vec3): [x: number, y: number, depth: number] {
-  const d: Vec3 = [p[0] - camera.eye[0], p[1] - camera.eye[1], p[2] - camera.eye[2]];
-  const z = dot(d, camera.forward);
-  const scale = (camera.focal * height) / 2;
-  return [width / 2 + (dot(d, camera.right) * scale) / z, height / 2 - (dot(d, camera.up) * scale) / z, z];
-}
-
-/** Row-major rotation matrix of the unit quaternion (x, y, z, w), written into `out`. */
-export function quaternionToMatrix(x: number, y: number, z: number, w: number, out: Float64Array = new Float64Array(9)): Float64Array {
-  out[0] = 1 - 2 * (y * y + z * z);
-  out[1] = 2 * (x * y - z * w);
-  out[2] = 2 * (x * z + y * w);
-  out[3] = 2 * (x * y + z * w);
-  out[4] = 1 - 2 * (x * x + z * z);
-  out[5] = 2 * (y * z - x * w);
-  out[6] = 2 * (x * z - y * w);
-  out[7] = 2 * (y * z + x * w);
-  out[8] = 1 - 2 * (x * x + y * y);
-  return out;
-}
-
-export const IDENTITY_POSE: Pose = Object.freeze({
-  position: Object.freeze([0, 0, 0]),
-  rotation: Object.freeze([1, 0, 0, 0, 1, 0, 0, 0, 1]),
-});
 
 /** A frame buffer of the given size (colour black, depth cleared). */
 export function createFrameBuffer(width: number, height: number, color?: Uint8Array): FrameBuffer {
@@ -217,76 +73,12 @@ export function clearFrame(frame: FrameBuffer, rgb: Vec3): void {
   frame.depth.fill(0);
 }
 
-/**
- * A texture from an RGB image (row 0 at the top) with its mip chain: each level halves the previous
- * one (rounding down, at least 1 pixel) by averaging 2 x 2 blocks.
- */
-export function createTexture(width: number, height: number, rgb: Uint8Array): Texture {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-    throw new RangeError(`texture size must be positive integers, got ${width}x${height}`);
-  }
-  if (rgb.length !== width * height * 3) {
-    throw new RangeError(`texture data has ${rgb.length} bytes, ${width}x${height} RGB needs ${width * height * 3}`);
-  }
-  const levels: TextureLevel[] = [{ width, height, data: rgb }];
-  let level = levels[0]!;
-  while (level.width > 1 || level.height > 1) {
-    level = halveLevel(level);
-    levels.push(level);
-  }
-  return { levels };
-}
-
-function halveLevel(src: TextureLevel): TextureLevel {
-  const width = Math.max(1, src.width >> 1);
-  const height = Math.max(1, src.height >> 1);
-  const data = new Uint8Array(width * height * 3);
-  const sw = src.width;
-  for (let y = 0; y < height; y++) {
-    const y0 = Math.min(2 * y, src.height - 1);
-    const y1 = Math.min(2 * y + 1, src.height - 1);
-    for (let x = 0; x < width; x++) {
-      const x0 = Math.min(2 * x, sw - 1);
-      const x1 = Math.min(2 * x + 1, sw - 1);
-      const a = (y0 * sw + x0) * 3;
-      const b = (y0 * sw + x1) * 3;
-      const c = (y1 * sw + x0) * 3;
-      const d = (y1 * sw + x1) * 3;
-      const o = (y * width + x) * 3;
-      for (let ch = 0; ch < 3; ch++) {
-        data[o + ch] = (src.data[a + ch]! + src.data[b + ch]! + src.data[c + ch]! + src.data[d + ch]! + 2) >> 2;
-      }
-    }
-  }
-  return { width, height, data };
-}
-
-/** Check that a mesh's arrays agree (lengths, index range, groups, uvs where textured). */
-export function validateMesh(mesh: RenderMesh, name = 'mesh'): void {
-  const n = mesh.positions.length / 3;
-  if (!Number.isInteger(n)) throw new RangeError(`${name}: positions length ${mesh.positions.length} is not a multiple of 3`);
-  if (mesh.normals.length !== mesh.positions.length) throw new RangeError(`${name}: ${mesh.normals.length / 3} normals for ${n} vertices`);
-  if (mesh.uvs !== undefined && mesh.uvs.length !== 2 * n) throw new RangeError(`${name}: ${mesh.uvs.length / 2} uvs for ${n} vertices`);
-  if (mesh.indices.length % 3 !== 0) throw new RangeError(`${name}: index count ${mesh.indices.length} is not a multiple of 3`);
-  for (let i = 0; i < mesh.indices.length; i++) {
-    if (mesh.indices[i]! >= n) throw new RangeError(`${name}: index ${mesh.indices[i]} at ${i} is out of range (${n} vertices)`);
-  }
-  const triangles = mesh.indices.length / 3;
-  for (const g of mesh.groups) {
-    if (!Number.isInteger(g.start) || !Number.isInteger(g.count) || g.start < 0 || g.count < 0 || g.start + g.count > triangles) {
-      throw new RangeError(`${name}: group [${g.start}, ${g.start + g.count}) exceeds ${triangles} triangles`);
-    }
-    if (g.material.texture !== undefined && mesh.uvs === undefined) throw new RangeError(`${name}: a textured group needs uvs`);
-  }
-}
-
 /** Attributes per clipped-polygon vertex: view x, y, z, then u, v, shade. */
 const CLIP_STRIDE = 6;
 /** Attributes per screen-space triangle vertex: x, y, 1/z, u/z, v/z, shade/z. */
 const TRI_STRIDE = 6;
 /** Per mesh vertex while drawing: view x, y, z, shade, then (in front of the near plane) screen x, y and 1/z. */
 const VIEW_STRIDE = 7;
-const MAX_MIP_PRODUCT = 2 ** 30;
 
 /**
  * Draws meshes into frame buffers. Holds the camera, the light and scratch buffers that grow to the
@@ -656,26 +448,4 @@ function setupGradients(
     out[3 * k + 1] = dx;
     out[3 * k + 2] = dy;
   }
-}
-
-/**
- * Mip level for a pixel whose texel footprint has squared lengths `fx` and `fy` along the image axes:
- * round(log2(rho)) with rho the longer footprint, clamped to [0, maxLevel].
- */
-function mipLevel(fx: number, fy: number, maxLevel: number): number {
-  const rho2 = fx > fy ? fx : fy;
-  if (!(rho2 > 2)) return 0;
-  // round(log2(rho)) = floor(log2(2 rho^2) / 2); clz32 gives floor(log2) of an integer.
-  const level = (31 - Math.clz32(rho2 < MAX_MIP_PRODUCT ? rho2 * 2 : MAX_MIP_PRODUCT)) >> 1;
-  return level > maxLevel ? maxLevel : level;
-}
-
-/** Byte index of the texel at (u, v) (repeating) in a texture level, nearest sampling. */
-function texelIndex(tex: TextureLevel, u: number, v: number): number {
-  const lw = tex.width, lh = tex.height;
-  let tx = ((u - Math.floor(u)) * lw) | 0;
-  let ty = ((v - Math.floor(v)) * lh) | 0;
-  if (tx >= lw) tx = lw - 1;
-  if (ty >= lh) ty = lh - 1;
-  return 3 * (ty * lw + tx);
 }
