@@ -9,3 +9,4 @@ export { saveCheckpoint, loadCheckpoint, type NamedTensor } from './compute/seri
 export * from './nn/index.js';
 export * from './encoders/index.js';
 export * from './errors.js';
+export * from './data/index.js';
