@@ -8,6 +8,7 @@ import { rolloutCommand } from './rollout.js';
 import { benchCommand } from './bench.js';
 import { trainCommand } from './train.js';
 import { evalCommand } from './eval.js';
+import { figuresCommand } from './figures.js';
 import { importUserModules, packageVersion } from '../runs/provenance.js';
 import { UsageError, resolveImports } from './support.js';
 
@@ -34,7 +35,8 @@ export async function main(argv: string[]): Promise<void> {
     .command(trainCommand)
     .command(evalCommand)
     .command(benchCommand)
-    .demandCommand(1, 'name a command: envs, rollout, train, eval, bench')
+    .command(figuresCommand)
+    .demandCommand(1, 'name a command: envs, rollout, train, eval, bench, figures')
     .recommendCommands()
     .strict()
     .version(packageVersion())

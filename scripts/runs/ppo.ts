@@ -1,0 +1,265 @@
+/**
+ * PPO runs: what `latentgym train ppo` and `latentgym eval` do, as library functions.
+ *
+ *   trainPpo(config, settings)   train (or resume) PPO in a run directory through the shared training loop
+ *   loadPolicy(runDir)           a trained run's deterministic policy, to act with or evaluate
+ *
+ * Configuration = PPO defaults (CleanRL/SB3) <- preset <- the given fields. A resumed run keeps its
+ * stored configuration; given fields may only repeat it, except totalSteps (to extend the run).
+ */
+import { join } from 'node:path';
+import { spec } from '../../envs/registration.js';
+import { type BackendDescription, formatBackend, initBackend } from '../../models/compute/backend.js';
+import { ModelFileError } from '../../models/errors.js';
+import { encoderNames } from '../../models/encoders/registry.js';
+import { AgentConfigError } from '../../agents/errors.js';
+import { loadAgentState, saveAgentState } from '../../agents/ppo/checkpoint.js';
+import { type EvaluationOptions, type EvaluationResult, batched, evaluate, singleAction } from '../../agents/ppo/evaluate.js';
+import { DEFAULT_PPO_CONFIG, type IterationMetrics, PRESETS, Ppo, type PpoConfig } from '../../agents/ppo/ppo.js';
+import { latestCheckpoint, listCheckpoints } from './checkpoints.js';
+import { type Series, writeLineChart } from './plots.js';
+import { importUserModules, moduleUrl, packageVersion } from './provenance.js';
+import { RunDirectory } from './run-directory.js';
+import { type EvaluationReport, type IterationReport, type Learner, runTraining } from './training-loop.js';
+
+/** A PPO configuration to train with: any PpoConfig fields, and optionally a preset applied under them. */
+export type PpoConfigInput = Partial<PpoConfig> & { preset?: string };
+
+/** How a run is kept (none of this changes what is learned). */
+export interface PpoRunSettings {
+  /** The run directory (default runs/ppo-ENV-OBS-seedS). */
+  out?: string;
+  /** Continue the run in `out` from its latest checkpoint. */
+  resume?: boolean;
+  /** Compute backend (default: the fastest available; see models/compute/backend.ts). */
+  backend?: string;
+  /** Modules (paths or file: URLs) that register custom envs or encoders; recorded in run.json and loaded again on resume. */
+  imports?: readonly string[];
+  /** Iterations between checkpoints (default 10; one is always written at the end). */
+  checkpointEvery?: number;
+  /** Newest checkpoints kept (default 3). */
+  keepCheckpoints?: number;
+  /** Iterations between evaluations (default 0: only at the end). */
+  evalEvery?: number;
+  /** Episodes per evaluation of the deterministic policy (default 10; 0: none). */
+  evalEpisodes?: number;
+  /** No progress output (default true: a library is quiet unless asked). */
+  quiet?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface TrainSummary {
+  run: string;
+  iterations: number;
+  steps: number;
+  stepsPerSecond: number;
+  evaluation: EvaluationResult | null;
+  resumedFrom: string | null;
+  backend: BackendDescription;
+}
+
+/** The configuration a new run trains with: defaults <- preset <- the given fields, validated. */
+export function resolvePpoConfig(input: PpoConfigInput): PpoConfig {
+  const { preset: presetName, ...fields } = input;
+  if (fields.envId === undefined) throw new AgentConfigError('envId is required for a new run (see `latentgym envs`)');
+  spec(fields.envId); // an unknown id fails here, naming the registered ones
+  const preset = presetName === undefined ? {} : PRESETS[presetName];
+  if (preset === undefined) throw new AgentConfigError(`unknown preset '${presetName}'; valid: ${Object.keys(PRESETS).join(', ')}`);
+  const config: PpoConfig = structuredClone({ ...DEFAULT_PPO_CONFIG, ...preset, ...fields });
+  config.pixels = { ...DEFAULT_PPO_CONFIG.pixels, ...preset.pixels, ...fields.pixels };
+  if (config.pipeline === 'latent' && !encoderNames().includes(config.encoder)) {
+    throw new AgentConfigError(`unknown encoder '${config.encoder}'; registered: ${encoderNames().join(', ')}`);
+  }
+  return config;
+}
+
+/** On resume: the given fields may repeat the stored config, not change it (except totalSteps). */
+function resumedConfig(input: PpoConfigInput, stored: PpoConfig): PpoConfig {
+  if (input.preset !== undefined) throw new AgentConfigError('a preset cannot be combined with resume (the run keeps its config)');
+  for (const [key, value] of Object.entries(input)) {
+    if (key === 'totalSteps' || key === 'preset' || value === undefined) continue;
+    const storedValue = (stored as unknown as Record<string, unknown>)[key];
+    if (JSON.stringify(value) !== JSON.stringify(storedValue)) {
+      throw new AgentConfigError(`resume continues the run with its own config: ${key} ${JSON.stringify(value)} differs from the run's ${JSON.stringify(storedValue)} (only totalSteps may change)`);
+    }
+  }
+  return { ...stored, totalSteps: input.totalSteps ?? stored.totalSteps };
+}
+
+export const defaultPpoOut = (config: PpoConfig) => `runs/ppo-${config.envId.replace(/[^\w.-]+/g, '_')}-${config.pipeline}-seed${config.seed}`;
+
+const round = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/** PPO behind the training loop's Learner interface. */
+class PpoLearner implements Learner {
+  readonly label = 'train ppo';
+  readonly unit = 'steps';
+
+  constructor(readonly agent: Ppo, private readonly evalEpisodes: number) {}
+
+  get progress() { return this.agent.globalStep; }
+  get total() { return this.agent.iterations * this.agent.rolloutSteps; }
+  get iteration() { return this.agent.iteration; }
+  get iterations() { return this.agent.iterations; }
+  get done() { return this.agent.done; }
+
+  iterate(): IterationReport {
+    const m: IterationMetrics = this.agent.iterate();
+    const { episodes, ...rest } = m;
+    const returns = episodes.map((e) => e.return);
+    const ret = m.recentReturn === null ? '-' : m.recentReturn.toFixed(1);
+    return {
+      row: {
+        ...rest, episodesEnded: episodes.length,
+        episodeReturn: returns.length ? round(returns.reduce((a, b) => a + b, 0) / returns.length) : null,
+        episodeLength: episodes.length ? round(episodes.reduce((a, e) => a + e.length, 0) / episodes.length) : null,
+      },
+      display: {
+        return: ret, 'policy loss': m.policyLoss.toFixed(4), 'value loss': m.valueLoss.toFixed(4), 'approx KL': m.approxKl.toFixed(4),
+        ...(m.encoderLoss === null ? {} : { 'encoder loss': m.encoderLoss.toFixed(5) }),
+      },
+    };
+  }
+
+  save(dir: string): Promise<void> {
+    return saveAgentState(dir, this.agent);
+  }
+
+  restore(dir: string): Promise<{ exact: boolean }> {
+    return loadAgentState(dir, this.agent);
+  }
+
+  /** The latest evaluation, in full (the metrics row holds its summary). */
+  lastEvaluation: EvaluationResult | null = null;
+
+  evaluate(): EvaluationReport {
+    const result = evaluate(this.agent, { episodes: this.evalEpisodes, seed: this.agent.seedFor('evaluation') });
+    this.lastEvaluation = result;
+    return {
+      row: { step: this.agent.globalStep, episodes: result.episodes, meanReturn: round(result.meanReturn), stdReturn: round(result.stdReturn), meanLength: round(result.meanLength) },
+      line: `evaluation (deterministic policy, ${result.episodes} episodes): return ${result.meanReturn.toFixed(1)} +- ${result.stdReturn.toFixed(1)}`,
+    };
+  }
+
+  plot(run: RunDirectory): string {
+    return plotPpoRun(run);
+  }
+}
+
+/** Train PPO in a run directory (or resume one); see PpoRunSettings for how the run is kept. */
+export async function trainPpo(config: PpoConfigInput, settings: PpoRunSettings = {}): Promise<TrainSummary> {
+  const quiet = settings.quiet ?? true;
+  const say = (line: string) => { if (!quiet) (settings.log ?? ((l) => process.stdout.write(`${l}\n`)))(line); };
+  const backend = await initBackend({ backend: settings.backend });
+  let existing: RunDirectory | undefined;
+  if (settings.resume) {
+    if (settings.out === undefined) throw new AgentConfigError('resume needs the run directory (out) to continue');
+    existing = RunDirectory.open(settings.out);
+  }
+  const imports = [...new Set([...(existing?.record.imports ?? []), ...(settings.imports ?? []).map(moduleUrl)])];
+  await importUserModules(imports);
+  const resolved = existing ? resumedConfig(config, existing.record.config as unknown as PpoConfig) : resolvePpoConfig(config);
+  // The agent before the run directory: a bad env, space or hyperparameter leaves nothing behind.
+  const agent = new Ppo(resolved, { imports });
+  try {
+    const run = existing ?? RunDirectory.create(settings.out ?? defaultPpoOut(resolved), {
+      command: 'train ppo', config: resolved as unknown as Record<string, unknown>, seed: resolved.seed, backend: { ...backend },
+      version: packageVersion(), imports,
+    });
+    say(`${formatBackend(backend)}; run ${run.path}`);
+    const evalEpisodes = settings.evalEpisodes ?? 10;
+    const learner = new PpoLearner(agent, evalEpisodes);
+    const result = await runTraining(run, learner, {
+      checkpointEvery: settings.checkpointEvery ?? 10, keepCheckpoints: settings.keepCheckpoints ?? 3,
+      evalEvery: evalEpisodes > 0 ? settings.evalEvery ?? 0 : 0, finalEvaluation: evalEpisodes > 0, quiet, log: settings.log,
+    }, existing !== undefined);
+    return {
+      run: run.path, iterations: result.iterations, steps: result.progress, stepsPerSecond: result.perSecond,
+      evaluation: result.evaluation ? learner.lastEvaluation : null, resumedFrom: result.resumedFrom, backend,
+    };
+  } finally {
+    agent.close();
+  }
+}
+
+/**
+ * Learning curves of a PPO run's metrics: training return and, with two or more evaluations, the
+ * evaluation return with its std band (a single final evaluation goes into the title instead).
+ */
+export function plotPpoRun(run: RunDirectory): string {
+  const rows = run.readMetrics();
+  const train = rows.filter((r) => r.kind === 'iteration' && typeof r.recentReturn === 'number');
+  const evals = rows.filter((r) => r.kind === 'eval');
+  const config = run.record.config as unknown as PpoConfig;
+  const series: Series[] = [{ label: 'training return (mean of last 100 episodes)', x: train.map((r) => r.step as number), y: train.map((r) => r.recentReturn as number) }];
+  let title = `PPO ${config.envId} (${config.pipeline}), seed ${config.seed}`;
+  const last = evals[evals.length - 1];
+  if (evals.length > 1) {
+    const mean = evals.map((r) => r.meanReturn as number);
+    const std = evals.map((r) => r.stdReturn as number);
+    series.push({
+      label: 'evaluation return (deterministic policy)', x: evals.map((r) => r.step as number), y: mean,
+      lower: mean.map((m, i) => m - std[i]!), upper: mean.map((m, i) => m + std[i]!),
+    });
+  }
+  if (last) title += `; evaluation at step ${last.step}: ${(last.meanReturn as number).toFixed(1)} +- ${(last.stdReturn as number).toFixed(1)} (${last.episodes} episodes)`;
+  const path = run.file('learning-curve.png');
+  writeLineChart(path, series, { title, xLabel: 'environment steps', yLabel: 'episode return' });
+  return path;
+}
+
+/** A trained run's policy: deterministic actions with the run's frozen normalisation. */
+export interface LoadedPolicy {
+  readonly run: string;
+  readonly config: PpoConfig;
+  /** The checkpoint loaded (null when weights were not loaded). */
+  readonly checkpoint: string | null;
+  readonly iteration: number | null;
+  readonly step: number | null;
+  readonly backend: BackendDescription;
+  /** The deterministic action (Gaussian mean, categorical argmax) for one observation of the run's env. */
+  act(observation: unknown): unknown;
+  /** Mean return over fresh episodes (or of the random policy, with `random`). */
+  evaluate(options: EvaluationOptions): EvaluationResult;
+  close(): void;
+}
+
+export interface LoadPolicyOptions {
+  /** A checkpoint name in RUN/checkpoints (default: the latest). */
+  checkpoint?: string;
+  /** Load the weights (default true; false is for the random baseline, which needs only the env setup). */
+  loadWeights?: boolean;
+  backend?: string;
+  /** More user modules to load (run.json's are always loaded). */
+  imports?: readonly string[];
+}
+
+/** Load the policy of a `train ppo` run directory. */
+export async function loadPolicy(runDir: string, options: LoadPolicyOptions = {}): Promise<LoadedPolicy> {
+  const run = RunDirectory.open(runDir);
+  if (run.record.command !== 'train ppo') throw new AgentConfigError(`${run.path} is a '${run.record.command}' run; a policy comes from a 'train ppo' run`);
+  const names = listCheckpoints(run.checkpointDir);
+  if (options.checkpoint !== undefined && !names.includes(options.checkpoint)) {
+    throw new AgentConfigError(`--checkpoint: ${run.path} has no checkpoint '${options.checkpoint}'; it has ${names.join(', ') || 'none'}`);
+  }
+  const path = options.checkpoint === undefined ? latestCheckpoint(run.checkpointDir) : join(run.checkpointDir, options.checkpoint);
+  if (path === undefined) throw new ModelFileError(`${run.path} has no checkpoint yet (train it first, or wait for its first checkpoint)`);
+  const backend = await initBackend({ backend: options.backend });
+  const imports = [...new Set([...(run.record.imports ?? []), ...(options.imports ?? []).map(moduleUrl)])];
+  await importUserModules(imports);
+  // One env is enough to act and evaluate; the replay only matters in training.
+  const config: PpoConfig = { ...(structuredClone(run.record.config) as unknown as PpoConfig), numEnvs: 1, vectorization: 'sync', replaySteps: 2 };
+  const agent = new Ppo(config, { imports });
+  try {
+    const restored = options.loadWeights === false ? undefined : await loadAgentState(path, agent, { policyOnly: true });
+    return {
+      run: run.path, config, checkpoint: restored ? path : null, iteration: restored?.iteration ?? null, step: restored?.globalStep ?? null, backend,
+      act: (observation) => singleAction(agent.action.kind === 'discrete', agent.actDeterministic(batched(observation), 1)),
+      evaluate: (evaluation) => evaluate(agent, evaluation),
+      close: () => agent.close(),
+    };
+  } catch (error) {
+    agent.close();
+    throw error;
+  }
+}
