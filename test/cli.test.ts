@@ -1,21 +1,15 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runCli } from './helpers/cli.js';
 
-const BIN = fileURLToPath(new URL('../../bin/latentgym.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const scratch = mkdtempSync(join(tmpdir(), 'latentgym-cli-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (...args: string[]) => runCli(args);
 
 function assertOneLineError(r: ReturnType<typeof cli>, pattern: RegExp, code = 2) {
   assert.equal(r.code, code, r.stderr);

@@ -1,24 +1,18 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runCli } from './helpers/cli.js';
 import { FigureContext, FigureError } from '../scripts/figures/figure.js';
 import { RunDirectory } from '../scripts/runs/run-directory.js';
 import { viridis, writeImageStrip, writeLinePlot, writeScatterPlot } from '../scripts/runs/plots.js';
 
-const BIN = fileURLToPath(new URL('../../bin/latentgym.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const scratch = mkdtempSync(join(tmpdir(), 'latentgym-figures-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (...args: string[]) => runCli(args, 120_000);
 
 const isPng = (path: string) => readFileSync(path).subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
 const isSvg = (path: string) => /^(<\?xml|<svg)/.test(readFileSync(path, 'utf8')) && readFileSync(path, 'utf8').includes('</svg>');
