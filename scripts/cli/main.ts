@@ -23,7 +23,7 @@ export async function main(argv: string[]): Promise<void> {
     .usage('$0 <command> [options]')
     .option('import', {
       type: 'string', array: true, global: true, default: [] as string[],
-      describe: 'JS module(s) that register custom envs, loaded first (also inside worker threads)',
+      describe: 'JS module(s) that register custom envs or encoders, loaded first (also inside worker threads; recorded in run.json)',
     })
     .middleware(async (args) => {
       const urls = resolveImports((args.import as string[] | undefined) ?? []);
