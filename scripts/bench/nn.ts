@@ -1,10 +1,9 @@
 /**
- * Neural training speed: the workloads of shared/bench/WORKLOADS.md timed on the current backend
- * (median milliseconds per training step after warm-up steps), the PyTorch reference
- * (shared/bench/torch_reference.py) run in the same process tree for a same-machine ratio, and
- * the machine's peak floating-point rate for context.
+ * Neural training speed: the benchmark workloads (workloads.ts) timed on the current backend
+ * (median milliseconds per training step after warm-up steps), and the machine's peak
+ * floating-point rate for context. The PyTorch reference they are compared with is in
+ * torch-reference.ts.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { describeBackend, type BackendName } from '../../models/compute/backend.js';
@@ -91,36 +90,11 @@ export function peakEstimate(cpuinfoPath = '/proc/cpuinfo'): PeakEstimate {
   const isa = flags.has('avx512f') ? 'avx512' : flags.has('avx2') && flags.has('fma') ? 'avx2-fma' : flags.has('sse2') ? 'sse' : 'unknown';
   const flopsPerCycle = { avx512: 64, 'avx2-fma': 32, sse: 8, unknown: 0 }[isa];
   const mhz = Number(field('cpu MHz'));
-  const ghz = Number.isFinite(mhz) && mhz > 0 ? mhz / 1000 : null;
+  const ghz = Number.isFinite(mhz) && mhz > 0 ? round(mhz / 1000, 2) : null;
   const cores = availableParallelism();
   return {
     cpu: field('model name') ?? 'unknown', cores, ghz, isa, flopsPerCycle,
     gflops: ghz === null ? null : round(ghz * cores * flopsPerCycle, 1),
     wasmSimdGflops: ghz === null ? null : round(ghz * cores * 16, 1),
   };
-}
-
-/** What torch_reference.py prints: its version and threads, and median ms per workload. */
-export interface TorchReference {
-  torch: string;
-  threads: number;
-  ms: Partial<Record<WorkloadSpec['id'], number>>;
-}
-
-const TORCH_KEYS: Record<string, WorkloadSpec['id']> = { W1_conv_vae_ms: 'W1', W2_e2c_mlp_ms: 'W2', W3_ppo_mlp_ms: 'W3' };
-export const SYSTEM_PYTHON = '/usr/bin/python3';
-
-/** Run the PyTorch reference; a one-line reason instead when it cannot run. */
-export function torchReference(script: string, threads: number, python = SYSTEM_PYTHON): TorchReference | { unavailable: string } {
-  if (!existsSync(script)) return { unavailable: `PyTorch reference skipped: ${script} does not exist` };
-  if (!existsSync(python)) return { unavailable: `PyTorch reference skipped: ${python} does not exist` };
-  const r = spawnSync(python, [script, '--threads', String(threads)], { encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0) {
-    const why = /No module named '?torch/.test(r.stderr) ? `${python} has no torch (apt-get install python3-torch)` : (r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`);
-    return { unavailable: `PyTorch reference skipped: ${why}` };
-  }
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number | string>;
-  const ms: TorchReference['ms'] = {};
-  for (const [key, id] of Object.entries(TORCH_KEYS)) if (typeof out[key] === 'number') ms[id] = out[key];
-  return { torch: String(out.torch), threads: Number(out.threads), ms };
 }

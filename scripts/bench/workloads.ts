@@ -1,6 +1,6 @@
 /**
- * The benchmark workloads of shared/bench/WORKLOADS.md (W1 conv VAE, W2 E2C MLP, W3 PPO MLP) as
- * tfjs-layers models, with one training step as defined there: forward pass, mean-squared
+ * The benchmark workloads (W1 conv VAE, W2 E2C MLP, W3 PPO MLP; torch_reference.py builds the same
+ * networks with PyTorch) as tfjs-layers models, with one training step: forward pass, mean-squared
  * reconstruction loss against the input, backward pass, one Adam update (lr 1e-3).
  *
  * Each network is written once as a list of layer specs; both the model and its FLOP count are
@@ -12,7 +12,7 @@ import { adam } from '../../models/compute/adam.js';
 
 type Activation = 'relu' | 'sigmoid' | 'tanh' | 'linear';
 
-/** One layer of a workload network; convolutions are k4 s2 'same', as in WORKLOADS.md. */
+/** One layer of a workload network; convolutions are k4 s2 'same' (height and width halve or double). */
 export type LayerSpec =
   | { kind: 'conv' | 'deconv'; filters: number; activation: Activation }
   | { kind: 'dense'; units: number; activation: Activation }
