@@ -14,4 +14,7 @@ export {
 } from './scripts/runs/ppo.js';
 export { runTraining, type Learner, type LoopOptions, type LoopResult, type IterationReport, type EvaluationReport } from './scripts/runs/training-loop.js';
 export { RunDirectory, RunDirectoryError, type RunRecord } from './scripts/runs/run-directory.js';
-export { writeLineChart, type Series, type PlotOptions } from './scripts/runs/plots.js';
+export {
+  writeLineChart, writeLinePlot, writeScatterPlot, writeImageStrip, viridis,
+  type Series, type PlotOptions, type PlotFiles, type ReferenceLine, type ScatterPoint, type ScatterOptions, type StripImage, type ImageStripOptions,
+} from './scripts/runs/plots.js';
