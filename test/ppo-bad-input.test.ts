@@ -106,7 +106,7 @@ test('an existing run is neither overwritten by a new one nor changed by --resum
   await train(args({ env: 'Pendulum-v1', out }));
   const before = readFileSync(join(out, 'metrics.jsonl'), 'utf8');
   await rejectsOneLine(train(args({ env: 'Pendulum-v1', out })), Error, /already holds a run; pass --resume/);
-  await rejectsOneLine(train(args({ out, resume: true, lr: 0.5 })), UsageError, /--lr 0.5 differs from the run's 0.0003 \(only --steps may change\)/);
+  await rejectsOneLine(train(args({ out, resume: true, gamma: 0.5 })), UsageError, /--gamma 0.5 differs from the run's 0.99 \(only --steps and --lr may change\)/);
   await rejectsOneLine(train(args({ out, resume: true, env: 'Planar-v0' })), UsageError, /--env "Planar-v0" differs from the run's "Pendulum-v1"/);
   assert.equal(readFileSync(join(out, 'metrics.jsonl'), 'utf8'), before);
 });

@@ -96,6 +96,30 @@ export async function saveAgentState(dir: string, agent: Ppo): Promise<void> {
   await saveModelState(join(dir, 'agent.json'), agent.policy.variables, agent.optimizer, meta as unknown as Record<string, unknown>);
 }
 
+/**
+ * Refuse progress and bookkeeping values that cannot have been written by a save of this run (the
+ * file's digest covers edits; this covers a checkpoint written by a faulty or foreign writer):
+ * the error names the file and the field.
+ */
+function validateMeta(file: string, m: AgentMeta, agent: Ppo): void {
+  // The writer's env count (equal to this run's unless only the policy is loaded, for evaluation).
+  const n = m.compat.numEnvs as number;
+  const rolloutSteps = agent.config.numSteps * n;
+  const bad = (field: string, why: string) => new ModelFileError(`${file}: field '${field}' ${why}`);
+  const isCount = (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
+  const finiteArray = (x: unknown, length?: number) => Array.isArray(x) && (length === undefined || x.length === length) && x.every((v) => typeof v === 'number' && Number.isFinite(v));
+  if (!isCount(m.iteration)) throw bad('iteration', `must be a non-negative integer, got ${JSON.stringify(m.iteration)}`);
+  if (m.globalStep !== m.iteration * rolloutSteps) throw bad('globalStep', `must be iteration x ${rolloutSteps} steps per rollout = ${m.iteration * rolloutSteps}, got ${JSON.stringify(m.globalStep)}`);
+  if (m.rng === null || typeof m.rng !== 'object' || !isCount(m.rng.seed) || m.rng.seed > 2 ** 31 - 1 || !Array.isArray(m.rng.state) || m.rng.state.length !== 4 || !m.rng.state.every((v) => Number.isInteger(v) && (v | 0) === v)) {
+    throw bad('rng', `must be {seed: integer in [0, 2^31 - 1], state: 4 int32 values}, got ${JSON.stringify(m.rng)}`);
+  }
+  if (!Array.isArray(m.nextValid) || m.nextValid.length !== n || !m.nextValid.every((v) => v === 0 || v === 1)) throw bad('nextValid', `must be ${n} values of 0 or 1`);
+  if (!finiteArray(m.episodeReturns, n)) throw bad('episodeReturns', `must be ${n} finite numbers`);
+  if (!finiteArray(m.episodeLengths, n) || !m.episodeLengths.every(isCount)) throw bad('episodeLengths', `must be ${n} non-negative integers`);
+  if (!finiteArray(m.recentReturns) || m.recentReturns.length > 100) throw bad('recentReturns', 'must be at most 100 finite numbers');
+  if (typeof m.stateSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.stateSha256)) throw bad('stateSha256', 'must be a sha256 in hex');
+}
+
 /** The first field where two compat records differ, described for one line. */
 function firstDifference(saved: Record<string, unknown>, current: Record<string, unknown>, skip: readonly string[]): string | undefined {
   for (const key of Object.keys(current)) {
@@ -124,8 +148,10 @@ export async function loadAgentState(path: string, agent: Ppo, options: LoadOpti
   const check = (raw: Record<string, unknown>) => {
     const m = raw as unknown as AgentMeta;
     if (m.kind !== CHECKPOINT_KIND || m.version !== 1) throw new CheckpointMismatchError(`${path}: not a ${CHECKPOINT_KIND} v1 checkpoint (kind ${JSON.stringify(m.kind)})`);
+    if (m.compat === null || typeof m.compat !== 'object') throw new ModelFileError(`${manifest}: field 'compat' must be a record of what the checkpoint fits`);
     const diff = firstDifference(m.compat, compatibility(agent), options.policyOnly ? ['numEnvs'] : []);
     if (diff !== undefined) throw new CheckpointMismatchError(`${path} does not fit this run: ${diff}`);
+    validateMeta(manifest, m, agent);
     meta = m;
   };
   let state: StateFile | undefined;

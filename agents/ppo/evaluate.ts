@@ -11,8 +11,11 @@ import type { Env } from '../../envs/core/env.js';
 import type { NDArray } from '../../envs/core/ndarray.js';
 import { Discrete } from '../../envs/spaces/discrete.js';
 import { RecordEpisodeGif } from '../../envs/wrappers/record-episode-gif.js';
+import { removeDeadTemporaries } from '../../envs/core/files.js';
 import { type EnvSetup, makeEnv } from './observations.js';
 import type { Ppo } from './ppo.js';
+
+const GIF_TEMPORARY = /^\.tmp-gif-(\d+)-/;
 
 export interface EvaluationOptions {
   episodes: number;
@@ -47,7 +50,10 @@ export function evaluate(agent: Ppo, options: EvaluationOptions): EvaluationResu
   const setup: EnvSetup = { envId: config.envId, pipeline: config.pipeline, pixels: config.pixels, envOptions: config.envOptions };
   let env: Env<unknown, unknown> = makeEnv(setup, options.gif !== undefined);
   // The recorder goes outermost, so that the pixel wrappers' probing reset is not its episode 0.
-  const gifFolder = options.gif === undefined ? undefined : mkdtempSync(join(dirname(options.gif), '.tmp-gif-'));
+  // Recorded into a temporary folder beside the GIF (named by this process, so the next evaluation
+  // can clean up what a killed one left), then the first episode is renamed into place.
+  if (options.gif !== undefined) removeDeadTemporaries(dirname(options.gif), GIF_TEMPORARY);
+  const gifFolder = options.gif === undefined ? undefined : mkdtempSync(join(dirname(options.gif), `.tmp-gif-${process.pid}-`));
   let recorder: RecordEpisodeGif<unknown, unknown> | undefined;
   if (gifFolder !== undefined) env = recorder = new RecordEpisodeGif(env, { folder: gifFolder, namePrefix: 'episode' });
   const returns: number[] = [];

@@ -24,7 +24,9 @@ import { writeFileAtomic } from '../../envs/core/files.js';
 import { ModelFileError } from '../errors.js';
 
 export const CHECKPOINT_FORMAT = 'latentgym-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+/** 2: the manifest also holds the sha256 of its metadata. Version 1 files (no metadata digest) still load. */
+export const CHECKPOINT_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
 
 type SavedDType = 'float32' | 'int32';
 
@@ -45,6 +47,8 @@ export interface Manifest {
   sha256: string;
   groups: Record<string, SavedTensor[]>;
   meta: Record<string, unknown>;
+  /** sha256 of JSON.stringify(meta): an edited or corrupt value in the metadata is refused (version 2). */
+  metaSha256?: string;
 }
 
 export interface NamedTensor {
@@ -57,7 +61,9 @@ export function weightsPathFor(path: string): string {
   return join(dirname(path), `${basename(path).replace(/\.json$/, '')}.weights.bin`);
 }
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
+/** The digest of metadata as JSON (JSON.parse then JSON.stringify reproduces the written text's values and key order). */
+const metaDigest = (meta: Record<string, unknown>) => sha256(JSON.stringify(meta));
 
 /** Write named tensor groups (e.g. model, optimizer) and caller metadata to `path` and its .bin. */
 export function saveCheckpoint(path: string, groups: Record<string, NamedTensor[]>, meta: Record<string, unknown> = {}): void {
@@ -83,7 +89,7 @@ export function saveCheckpoint(path: string, groups: Record<string, NamedTensor[
   const weightsPath = weightsPathFor(path);
   const manifest: Manifest = {
     format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, weights: basename(weightsPath),
-    byteLength: weights.byteLength, sha256: sha256(weights), groups: saved, meta,
+    byteLength: weights.byteLength, sha256: sha256(weights), groups: saved, meta, metaSha256: metaDigest(meta),
   };
   writeFileAtomic(weightsPath, weights);
   writeFileAtomic(path, Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`));
@@ -101,7 +107,10 @@ function parseManifest(path: string, text: string): Manifest {
   if (m === null || typeof m !== 'object' || m.format !== CHECKPOINT_FORMAT) {
     throw new ModelFileError(`${path}: not a ${CHECKPOINT_FORMAT} manifest (format field is ${JSON.stringify(m?.format)})`);
   }
-  if (m.version !== CHECKPOINT_VERSION) throw new ModelFileError(`${path}: checkpoint version ${m.version} is not supported; valid: ${CHECKPOINT_VERSION}`);
+  if (!READABLE_VERSIONS.includes(m.version as number)) throw new ModelFileError(`${path}: checkpoint version ${m.version} is not supported; valid: ${READABLE_VERSIONS.join(', ')}`);
+  if (m.version === 2 && (typeof m.metaSha256 !== 'string' || m.meta === null || typeof m.meta !== 'object' || metaDigest(m.meta) !== m.metaSha256)) {
+    throw new ModelFileError(`${path}: its metadata ("meta") does not match the metaSha256 written with it (edited or corrupt)`);
+  }
   if (typeof m.weights !== 'string' || typeof m.byteLength !== 'number' || typeof m.sha256 !== 'string' || typeof m.groups !== 'object' || m.groups === null) {
     throw new ModelFileError(`${path}: manifest lacks weights, byteLength, sha256 or groups`);
   }

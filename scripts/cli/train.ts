@@ -3,8 +3,9 @@
  * learning-curve.png), resumable with --resume exactly where the last checkpoint left it.
  *
  * Configuration = PPO defaults (CleanRL/SB3) <- --preset <- explicit flags. On --resume the run's
- * stored configuration is used; flags may only repeat it, except --steps (to extend a run) and
- * the run-keeping flags (checkpoints, evaluation, backend).
+ * stored configuration is used; flags may only repeat it, except --steps (to extend a run), --lr
+ * (recorded in run.json's resumes) and the run-keeping flags (checkpoints, evaluation, backend;
+ * those not given keep the run's). Ctrl-C saves a checkpoint and exits with 130.
  */
 import type { Argv, CommandModule } from 'yargs';
 import { spec } from '../../envs/registration.js';
@@ -13,7 +14,7 @@ import { encoderNames } from '../../models/encoders/registry.js';
 import { OBSERVATION_PIPELINES, type ObservationPipeline } from '../../agents/ppo/observations.js';
 import { DEFAULT_PPO_CONFIG, PRESETS, type PpoConfig } from '../../agents/ppo/ppo.js';
 import { CNN_ARCHITECTURES } from '../../agents/ppo/policy.js';
-import { type PpoRunSettings, type TrainSummary, resolvePpoConfig, trainPpo } from '../runs/ppo.js';
+import { type PpoRunSettings, RESUME_CHANGEABLE, type TrainSummary, resolvePpoConfig, trainPpo } from '../runs/ppo.js';
 import { RunDirectory } from '../runs/run-directory.js';
 import { UsageError, nonNegativeInteger, positiveInteger, positiveNumber } from './support.js';
 
@@ -71,10 +72,10 @@ export interface TrainArgs {
   resume: boolean;
   backend: string | undefined;
   vectorization: 'sync' | 'async' | undefined;
-  checkpointEvery: number;
-  keepCheckpoints: number;
-  evalEvery: number;
-  evalEpisodes: number;
+  checkpointEvery: number | undefined;
+  keepCheckpoints: number | undefined;
+  evalEvery: number | undefined;
+  evalEpisodes: number | undefined;
   quiet: boolean;
   importUrls?: string[];
   [flag: string]: unknown;
@@ -175,9 +176,9 @@ function checkResumeFlags(args: TrainArgs, stored: PpoConfig): void {
     const storedValue = PIXEL_KEYS.has(key) ? (stored.pixels as unknown as Record<string, unknown>)[key] : (stored as unknown as Record<string, unknown>)[key];
     given.push([flag, key, value, storedValue]);
   }
-  for (const [flag, , value, storedValue] of given) {
-    if (JSON.stringify(value) !== JSON.stringify(storedValue)) {
-      throw new UsageError(`--resume continues the run with its own config: --${flag} ${JSON.stringify(value)} differs from the run's ${JSON.stringify(storedValue)} (only --steps may change)`);
+  for (const [flag, key, value, storedValue] of given) {
+    if (JSON.stringify(value) !== JSON.stringify(storedValue) && !(RESUME_CHANGEABLE as readonly string[]).includes(key)) {
+      throw new UsageError(`--resume continues the run with its own config: --${flag} ${JSON.stringify(value)} differs from the run's ${JSON.stringify(storedValue)} (only --steps and --lr may change)`);
     }
   }
   if (args.preset !== undefined) throw new UsageError('--preset cannot be combined with --resume (the run keeps its config)');
@@ -193,7 +194,7 @@ export async function train(args: TrainArgs): Promise<TrainSummary> {
   if (!args.resume) return trainPpo(resolveConfig(args), settings);
   if (args.out === undefined) throw new UsageError('--resume needs --out DIR, the run to continue');
   checkResumeFlags(args, RunDirectory.open(args.out).record.config as unknown as PpoConfig);
-  return trainPpo(args.steps === undefined ? {} : { totalSteps: args.steps }, settings);
+  return trainPpo({ totalSteps: args.steps, learningRate: args.lr as number | undefined }, settings);
 }
 
 function trainPpoBuilder(y: Argv): Argv {
@@ -208,10 +209,10 @@ function trainPpoBuilder(y: Argv): Argv {
     .option('resume', { type: 'boolean', default: false, describe: 'continue the run in --out from its last checkpoint' })
     .option('backend', backendOption)
     .option('vectorization', { type: 'string', choices: ['sync', 'async'], describe: `state: async runs each env in a worker thread (default ${DEFAULT_PPO_CONFIG.vectorization})` })
-    .option('checkpoint-every', { type: 'number', default: 10, coerce: positiveInteger('checkpoint-every'), describe: 'iterations between checkpoints (and one at the end)' })
-    .option('keep-checkpoints', { type: 'number', default: 3, coerce: positiveInteger('keep-checkpoints'), describe: 'newest checkpoints kept' })
-    .option('eval-every', { type: 'number', default: 0, coerce: nonNegativeInteger('eval-every'), describe: 'iterations between evaluations (0: only at the end)' })
-    .option('eval-episodes', { type: 'number', default: 10, coerce: nonNegativeInteger('eval-episodes'), describe: 'episodes per evaluation of the deterministic policy (0: none)' })
+    .option('checkpoint-every', { type: 'number', coerce: positiveInteger('checkpoint-every'), describe: 'iterations between checkpoints, and one at the end (default 10; on --resume the run\'s)' })
+    .option('keep-checkpoints', { type: 'number', coerce: positiveInteger('keep-checkpoints'), describe: 'newest checkpoints kept (default 3; on --resume the run\'s)' })
+    .option('eval-every', { type: 'number', coerce: nonNegativeInteger('eval-every'), describe: 'iterations between evaluations, 0: only at the end (default 0; on --resume the run\'s)' })
+    .option('eval-episodes', { type: 'number', coerce: nonNegativeInteger('eval-episodes'), describe: 'episodes per evaluation of the deterministic policy, 0: none (default 10; on --resume the run\'s)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' });
   for (const [flag, [key, option]] of Object.entries(HYPERPARAMETERS)) {
     b = b.option(flag, { ...option, describe: `${option.describe} (default ${defaultOf(key)})` } as never);
@@ -224,7 +225,8 @@ const trainPpoCommand: CommandModule<object, TrainArgs> = {
   describe: 'Train PPO from state, pixels or an online-trained encoder\'s latents',
   builder: trainPpoBuilder as never,
   handler: async (args) => {
-    await train(args);
+    const summary = await train(args);
+    if (summary.interrupted) process.exitCode = 130; // 128 + SIGINT, as a shell reports an interrupted command
   },
 };
 

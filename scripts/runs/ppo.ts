@@ -7,6 +7,7 @@
  * Configuration = PPO defaults (CleanRL/SB3) <- preset <- the given fields. A resumed run keeps its
  * stored configuration; given fields may only repeat it, except totalSteps (to extend the run).
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spec } from '../../envs/registration.js';
 import { type BackendDescription, formatBackend, initBackend } from '../../models/compute/backend.js';
@@ -35,13 +36,13 @@ export interface PpoRunSettings {
   backend?: string;
   /** Modules (paths or file: URLs) that register custom envs or encoders; recorded in run.json and loaded again on resume. */
   imports?: readonly string[];
-  /** Iterations between checkpoints (default 10; one is always written at the end). */
+  /** Iterations between checkpoints (default 10, or the resumed run's; one is always written at the end). */
   checkpointEvery?: number;
-  /** Newest checkpoints kept (default 3). */
+  /** Newest checkpoints kept (default 3, or the resumed run's). */
   keepCheckpoints?: number;
-  /** Iterations between evaluations (default 0: only at the end). */
+  /** Iterations between evaluations (default 0: only at the end; or the resumed run's). */
   evalEvery?: number;
-  /** Episodes per evaluation of the deterministic policy (default 10; 0: none). */
+  /** Episodes per evaluation of the deterministic policy (default 10, or the resumed run's; 0: none). */
   evalEpisodes?: number;
   /** No progress output (default true: a library is quiet unless asked). */
   quiet?: boolean;
@@ -55,8 +56,21 @@ export interface TrainSummary {
   stepsPerSecond: number;
   evaluation: EvaluationResult | null;
   resumedFrom: string | null;
+  /** Stopped by Ctrl-C (SIGINT) after saving a checkpoint. */
+  interrupted: boolean;
   backend: BackendDescription;
 }
+
+/**
+ * The fields a resume may change: the budget, and the learning rate (the documented remedy after a
+ * divergence; the schedule anneals from the new rate over the remaining iterations). A change is
+ * recorded in run.json's `resumes`.
+ */
+export const RESUME_CHANGEABLE = ['totalSteps', 'learningRate'] as const;
+
+/** The run-keeping settings a run records, and their defaults. */
+const RUN_KEEPING_DEFAULTS = { checkpointEvery: 10, keepCheckpoints: 3, evalEvery: 0, evalEpisodes: 10 };
+type RunKeeping = typeof RUN_KEEPING_DEFAULTS;
 
 /** The configuration a new run trains with: defaults <- preset <- the given fields, validated. */
 export function resolvePpoConfig(input: PpoConfigInput): PpoConfig {
@@ -73,17 +87,20 @@ export function resolvePpoConfig(input: PpoConfigInput): PpoConfig {
   return config;
 }
 
-/** On resume: the given fields may repeat the stored config, not change it (except totalSteps). */
-function resumedConfig(input: PpoConfigInput, stored: PpoConfig): PpoConfig {
+/** On resume: the given fields may repeat the stored config, and change only RESUME_CHANGEABLE ones. */
+function resumedConfig(input: PpoConfigInput, stored: PpoConfig): { config: PpoConfig; changes: Partial<PpoConfig> } {
   if (input.preset !== undefined) throw new AgentConfigError('a preset cannot be combined with resume (the run keeps its config)');
+  const changes: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
-    if (key === 'totalSteps' || key === 'preset' || value === undefined) continue;
+    if (key === 'preset' || value === undefined) continue;
     const storedValue = (stored as unknown as Record<string, unknown>)[key];
-    if (JSON.stringify(value) !== JSON.stringify(storedValue)) {
-      throw new AgentConfigError(`resume continues the run with its own config: ${key} ${JSON.stringify(value)} differs from the run's ${JSON.stringify(storedValue)} (only totalSteps may change)`);
+    if (JSON.stringify(value) === JSON.stringify(storedValue)) continue;
+    if (!(RESUME_CHANGEABLE as readonly string[]).includes(key)) {
+      throw new AgentConfigError(`resume continues the run with its own config: ${key} ${JSON.stringify(value)} differs from the run's ${JSON.stringify(storedValue)} (only ${RESUME_CHANGEABLE.join(' and ')} may change)`);
     }
+    changes[key] = value;
   }
-  return { ...stored, totalSteps: input.totalSteps ?? stored.totalSteps };
+  return { config: { ...stored, ...changes }, changes };
 }
 
 export const defaultPpoOut = (config: PpoConfig) => `runs/ppo-${config.envId.replace(/[^\w.-]+/g, '_')}-${config.pipeline}-seed${config.seed}`;
@@ -146,7 +163,10 @@ class PpoLearner implements Learner {
   }
 }
 
-/** Train PPO in a run directory (or resume one); see PpoRunSettings for how the run is kept. */
+/**
+ * Train PPO in a run directory (or resume one); see PpoRunSettings for how the run is kept. The run
+ * is locked for this process while it trains; run-keeping settings not given on resume are the run's.
+ */
 export async function trainPpo(config: PpoConfigInput, settings: PpoRunSettings = {}): Promise<TrainSummary> {
   const quiet = settings.quiet ?? true;
   const say = (line: string) => { if (!quiet) (settings.log ?? ((l) => process.stdout.write(`${l}\n`)))(line); };
@@ -155,31 +175,51 @@ export async function trainPpo(config: PpoConfigInput, settings: PpoRunSettings 
   if (settings.resume) {
     if (settings.out === undefined) throw new AgentConfigError('resume needs the run directory (out) to continue');
     existing = RunDirectory.open(settings.out);
+    existing.lock(); // before anything else: a second writer stops here
   }
-  const imports = [...new Set([...(existing?.record.imports ?? []), ...(settings.imports ?? []).map(moduleUrl)])];
-  await importUserModules(imports);
-  const resolved = existing ? resumedConfig(config, existing.record.config as unknown as PpoConfig) : resolvePpoConfig(config);
-  // The agent before the run directory: a bad env, space or hyperparameter leaves nothing behind.
-  const agent = new Ppo(resolved, { imports });
   try {
-    const run = existing ?? RunDirectory.create(settings.out ?? defaultPpoOut(resolved), {
-      command: 'train ppo', config: resolved as unknown as Record<string, unknown>, seed: resolved.seed, backend: { ...backend },
-      version: packageVersion(), imports,
-    });
-    say(`${formatBackend(backend)}; run ${run.path}`);
-    const evalEpisodes = settings.evalEpisodes ?? 10;
-    const learner = new PpoLearner(agent, evalEpisodes);
-    const result = await runTraining(run, learner, {
-      checkpointEvery: settings.checkpointEvery ?? 10, keepCheckpoints: settings.keepCheckpoints ?? 3,
-      evalEvery: evalEpisodes > 0 ? settings.evalEvery ?? 0 : 0, finalEvaluation: evalEpisodes > 0, quiet, log: settings.log,
-    }, existing !== undefined);
-    return {
-      run: run.path, iterations: result.iterations, steps: result.progress, stepsPerSecond: result.perSecond,
-      evaluation: result.evaluation ? learner.lastEvaluation : null, resumedFrom: result.resumedFrom, backend,
-    };
+    const imports = [...new Set([...(existing?.record.imports ?? []), ...(settings.imports ?? []).map(moduleUrl)])];
+    await importUserModules(imports);
+    const { config: resolved, changes } = existing
+      ? resumedConfig(config, existing.record.config as unknown as PpoConfig)
+      : { config: resolvePpoConfig(config), changes: {} };
+    const keeping: RunKeeping = { ...RUN_KEEPING_DEFAULTS, ...(existing?.record.settings as Partial<RunKeeping> | undefined) };
+    for (const key of Object.keys(RUN_KEEPING_DEFAULTS) as (keyof RunKeeping)[]) if (settings[key] !== undefined) keeping[key] = settings[key]!;
+    // The agent before the run directory: a bad env, space or hyperparameter leaves nothing behind.
+    const agent = new Ppo(resolved, { imports });
+    try {
+      const run = existing ?? RunDirectory.create(settings.out ?? defaultPpoOut(resolved), {
+        command: 'train ppo', config: resolved as unknown as Record<string, unknown>, seed: resolved.seed, backend: { ...backend },
+        version: packageVersion(), imports, settings: keeping,
+      });
+      if (existing) recordResume(existing, resolved, changes, keeping);
+      say(`${formatBackend(backend)}; run ${run.path}`);
+      const learner = new PpoLearner(agent, keeping.evalEpisodes);
+      const result = await runTraining(run, learner, {
+        checkpointEvery: keeping.checkpointEvery, keepCheckpoints: keeping.keepCheckpoints,
+        evalEvery: keeping.evalEpisodes > 0 ? keeping.evalEvery : 0, finalEvaluation: keeping.evalEpisodes > 0, quiet, log: settings.log,
+      }, existing !== undefined);
+      return {
+        run: run.path, iterations: result.iterations, steps: result.progress, stepsPerSecond: result.perSecond,
+        evaluation: result.evaluation ? learner.lastEvaluation : null, resumedFrom: result.resumedFrom, interrupted: result.interrupted, backend,
+      };
+    } finally {
+      agent.close();
+    }
   } finally {
-    agent.close();
+    existing?.unlock();
   }
+}
+
+/** A resume's changes to run.json: the new config and settings, and the history of changed fields. */
+function recordResume(run: RunDirectory, config: PpoConfig, changes: Partial<PpoConfig>, keeping: RunKeeping): void {
+  const iteration = listCheckpoints(run.checkpointDir).length > 0 ? Number(listCheckpoints(run.checkpointDir).at(-1)!.slice('iter-'.length)) : 0;
+  run.updateRecord((record) => ({
+    ...record,
+    config: config as unknown as Record<string, unknown>,
+    settings: keeping,
+    ...(Object.keys(changes).length === 0 ? {} : { resumes: [...(record.resumes ?? []), { iteration, at: new Date().toISOString(), changes }] }),
+  }));
 }
 
 /**
@@ -242,8 +282,9 @@ export async function loadPolicy(runDir: string, options: LoadPolicyOptions = {}
   if (options.checkpoint !== undefined && !names.includes(options.checkpoint)) {
     throw new AgentConfigError(`--checkpoint: ${run.path} has no checkpoint '${options.checkpoint}'; it has ${names.join(', ') || 'none'}`);
   }
-  const path = options.checkpoint === undefined ? latestCheckpoint(run.checkpointDir) : join(run.checkpointDir, options.checkpoint);
-  if (path === undefined) throw new ModelFileError(`${run.path} has no checkpoint yet (train it first, or wait for its first checkpoint)`);
+  if (options.checkpoint === undefined && latestCheckpoint(run.checkpointDir) === undefined) {
+    throw new ModelFileError(`${run.path} has no checkpoint yet (train it first, or wait for its first checkpoint)`);
+  }
   const backend = await initBackend({ backend: options.backend });
   const imports = [...new Set([...(run.record.imports ?? []), ...(options.imports ?? []).map(moduleUrl)])];
   await importUserModules(imports);
@@ -251,7 +292,21 @@ export async function loadPolicy(runDir: string, options: LoadPolicyOptions = {}
   const config: PpoConfig = { ...(structuredClone(run.record.config) as unknown as PpoConfig), numEnvs: 1, vectorization: 'sync', replaySteps: 2 };
   const agent = new Ppo(config, { imports });
   try {
-    const restored = options.loadWeights === false ? undefined : await loadAgentState(path, agent, { policyOnly: true });
+    let path = options.checkpoint === undefined ? latestCheckpoint(run.checkpointDir)! : join(run.checkpointDir, options.checkpoint);
+    let restored: { iteration: number; globalStep: number } | undefined;
+    if (options.loadWeights !== false) {
+      // A run still training prunes old checkpoints: if the latest vanishes while it is read, take the new latest.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          restored = await loadAgentState(path, agent, { policyOnly: true });
+          break;
+        } catch (error) {
+          const newer = options.checkpoint === undefined ? latestCheckpoint(run.checkpointDir) : undefined;
+          if (attempt >= 3 || newer === undefined || newer === path || existsSync(path)) throw error;
+          path = newer;
+        }
+      }
+    }
     return {
       run: run.path, config, checkpoint: restored ? path : null, iteration: restored?.iteration ?? null, step: restored?.globalStep ?? null, backend,
       act: (observation) => singleAction(agent.action.kind === 'discrete', agent.actDeterministic(batched(observation), 1)),

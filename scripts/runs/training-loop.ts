@@ -104,8 +104,20 @@ async function resume(run: RunDirectory, learner: Learner, say: (line: string) =
   return { from: path, elapsed: (rows[rows.length - 1]?.elapsedSeconds as number | undefined) ?? 0 };
 }
 
-/** Train `learner` in `run` until it is done or interrupted; `resuming` continues from the run's latest checkpoint. */
+/**
+ * Train `learner` in `run` until it is done or interrupted; `resuming` continues from the run's
+ * latest checkpoint. The run is locked for this process meanwhile (a second writer is refused).
+ */
 export async function runTraining(run: RunDirectory, learner: Learner, options: LoopOptions, resuming: boolean): Promise<LoopResult> {
+  run.lock();
+  try {
+    return await trainLocked(run, learner, options, resuming);
+  } finally {
+    run.unlock();
+  }
+}
+
+async function trainLocked(run: RunDirectory, learner: Learner, options: LoopOptions, resuming: boolean): Promise<LoopResult> {
   const say = (line: string) => { if (!options.quiet) (options.log ?? ((l) => process.stdout.write(`${l}\n`)))(line); };
   const { from: resumedFrom, elapsed: elapsedBefore } = resuming ? await resume(run, learner, say) : { from: null, elapsed: 0 };
   const bar = progressBar(learner.label, learner.unit, learner.total, learner.progress, options.quiet);
@@ -137,7 +149,7 @@ export async function runTraining(run: RunDirectory, learner: Learner, options: 
         run.appendMetrics({ kind: 'diverged', iteration: learner.iteration, progress: learner.progress, reason: error.message });
         learner.plot(run);
         const keep = lastCheckpoint ? `the last good checkpoint is ${lastCheckpoint}` : 'no checkpoint was written yet';
-        throw new TrainingDivergedError(`${error.message}; ${keep} (continue it with --resume, e.g. after lowering --lr)`);
+        throw new TrainingDivergedError(`${error.message}; ${keep} (continue it with --resume, e.g. with a lower --lr)`);
       }
       const seconds = (performance.now() - start) / 1000;
       const rate = perSecond();
