@@ -91,7 +91,7 @@ function checkNonFiniteActionRejected(env: AnyEnv): void {
   } catch {
     threw = true;
   }
-  if (!threw) fail(env, 'a NaN action was accepted; step() must throw for non-finite actions');
+  if (!threw) fail(env, 'a NaN action was accepted; step() must throw for non-finite actions (make() adds this check to every env)');
 }
 
 /**

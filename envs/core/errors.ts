@@ -9,7 +9,11 @@ export class RegistrationError extends LatentGymError {
   override name = 'RegistrationError';
 }
 
-/** An option passed to `make` or to an env constructor that is unknown or out of range. */
+/**
+ * An option or argument that is unknown, of the wrong type or out of range: options of `make`,
+ * `register` and env constructors, `reset()` arguments, `ndarray` dtypes and shapes, and `render()`
+ * on an env made without a render mode.
+ */
 export class InvalidOptionError extends LatentGymError {
   override name = 'InvalidOptionError';
 }
@@ -17,6 +21,11 @@ export class InvalidOptionError extends LatentGymError {
 /** An action of the wrong shape, dtype, value or outside the action space. */
 export class InvalidActionError extends LatentGymError {
   override name = 'InvalidActionError';
+}
+
+/** An env or vector env used (step, reset, render, getState, setState) after close(). */
+export class ClosedEnvironmentError extends LatentGymError {
+  override name = 'ClosedEnvironmentError';
 }
 
 /** step() before reset(), or after the episode ended without a reset. */

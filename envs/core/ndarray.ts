@@ -2,6 +2,8 @@
  * A minimal n-dimensional array: a typed array plus its shape (row-major, C order).
  * Plain data (no prototype) so it survives `structuredClone` and worker messages.
  */
+import { describe } from './describe.js';
+import { InvalidOptionError } from './errors.js';
 
 export type DType = 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'uint8' | 'uint16' | 'uint32';
 
@@ -40,7 +42,14 @@ const CONSTRUCTORS: { [D in DType]: TypedArrayConstructor } = {
 export const DTYPES: readonly DType[] = Object.keys(CONSTRUCTORS) as DType[];
 
 export function isDType(value: unknown): value is DType {
-  return typeof value === 'string' && value in CONSTRUCTORS;
+  return typeof value === 'string' && Object.hasOwn(CONSTRUCTORS, value);
+}
+
+/** Throws a one-line InvalidOptionError naming the valid dtypes unless `dtype` is one. */
+export function assertDType(where: string, dtype: unknown): asserts dtype is DType {
+  if (!isDType(dtype)) {
+    throw new InvalidOptionError(`${where}: dtype ${typeof dtype === 'string' ? `'${dtype}'` : describe(dtype)} is not supported; valid dtypes: ${DTYPES.join(', ')}`);
+  }
 }
 
 export function isIntegerDType(dtype: DType): boolean {
@@ -67,6 +76,7 @@ export function dtypeOf(data: TypedArray): DType {
 }
 
 export function allocate<D extends DType>(dtype: D, length: number): TypedArrayOf[D] {
+  assertDType('allocate', dtype);
   return new CONSTRUCTORS[dtype](length) as TypedArrayOf[D];
 }
 
@@ -77,20 +87,36 @@ export function sizeOf(shape: readonly number[]): number {
 }
 
 export function zeros<D extends DType>(dtype: D, shape: readonly number[]): NDArray<D> {
+  assertDType('zeros', dtype);
+  assertShape('zeros', shape);
   return { dtype, shape: [...shape], data: allocate(dtype, sizeOf(shape)) };
 }
 
+/** Throws a one-line InvalidOptionError unless `shape` is an array of non-negative integers. */
+export function assertShape(where: string, shape: unknown): asserts shape is readonly number[] {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new InvalidOptionError(`${where}: shape must hold non-negative integers, got ${Array.isArray(shape) ? formatShape(shape) : describe(shape)}`);
+  }
+}
+
 /**
- * Build an array from values. `shape` defaults to 1-D; values are converted like a typed-array
- * constructor would (so out-of-range integers wrap: validate before calling where that matters).
+ * Build an array from values (an array or typed array of numbers). `shape` defaults to 1-D; values
+ * are converted like a typed-array constructor would (so out-of-range integers wrap: validate
+ * before calling where that matters). An unknown dtype, a bad shape or values that do not fill it
+ * are one InvalidOptionError line.
  */
 export function ndarray<D extends DType = 'float32'>(
   values: ArrayLike<number>,
   dtype: D = 'float32' as D,
-  shape: readonly number[] = [values.length],
+  shape: readonly number[] = [values?.length],
 ): NDArray<D> {
+  if (!Array.isArray(values) && !(ArrayBuffer.isView(values) && !(values instanceof DataView))) {
+    throw new InvalidOptionError(`ndarray: values must be an array or typed array of numbers, got ${describe(values)}`);
+  }
+  assertDType('ndarray', dtype);
+  assertShape('ndarray', shape);
   if (sizeOf(shape) !== values.length) {
-    throw new RangeError(`ndarray: ${values.length} values do not fill shape [${shape.join(', ')}]`);
+    throw new InvalidOptionError(`ndarray: ${values.length} values do not fill shape ${formatShape(shape)} (${sizeOf(shape)} elements)`);
   }
   const data = allocate(dtype, values.length);
   data.set(values as ArrayLike<number> & ArrayLike<bigint> as ArrayLike<number>);

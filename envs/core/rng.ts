@@ -8,7 +8,8 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator';
 
-const MAX_SEED = 2 ** 31 - 1;
+/** The largest seed (seeds are integers in [0, MAX_SEED]). */
+export const MAX_SEED = 2 ** 31 - 1;
 
 export class Rng {
   private readonly gen: JumpableRandomGenerator;

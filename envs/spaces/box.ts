@@ -1,7 +1,8 @@
 import {
-  type DType, type NDArray, allocate, dtypeRange, formatShape, isIntegerDType, isNDArray, sameShape, sizeOf,
+  type DType, DTYPES, type NDArray, allocate, assertDType, dtypeRange, formatShape, isIntegerDType, isNDArray, sameShape, sizeOf,
 } from '../core/ndarray.js';
 import { Space } from '../core/space.js';
+import { describe } from '../core/describe.js';
 
 export interface BoxOptions<D extends DType> {
   /** Lower bound: one number for every element, or one per element. */
@@ -43,6 +44,7 @@ export class Box<D extends DType = 'float32'> extends Space<NDArray<D>> {
   constructor(options: BoxOptions<D>) {
     super();
     const dtype = (options.dtype ?? 'float32') as D;
+    assertDType('Box', dtype);
     const shape = options.shape
       ?? (typeof options.low !== 'number' ? [options.low.length]
         : typeof options.high !== 'number' ? [options.high.length] : [1]);
@@ -100,12 +102,12 @@ export class Box<D extends DType = 'float32'> extends Space<NDArray<D>> {
   }
 
   explain(value: unknown): string | undefined {
-    if (!isNDArray(value)) return `expected an NDArray {dtype, shape, data}, got ${describe(value)}`;
+    if (!isNDArray(value)) return `expected an NDArray {dtype, shape, data}, got ${describe(value)}; build one with ${this.ndarrayCall()}`;
     if (!sameShape(value.shape, this.shape)) {
       return `shape ${formatShape(value.shape)} does not match ${formatShape(this.shape)}`;
     }
     if (value.data.length !== this.size) return `data has ${value.data.length} elements, shape needs ${this.size}`;
-    if (!canCastSafely(value.dtype, this.dtype)) return `dtype ${value.dtype} cannot be held by ${this.dtype}`;
+    if (!canCastSafely(value.dtype, this.dtype)) return this.explainDType(value.dtype);
     for (let i = 0; i < this.size; i++) {
       const x = value.data[i]!;
       if (Number.isNaN(x)) return `element ${i} is NaN`;
@@ -114,6 +116,21 @@ export class Box<D extends DType = 'float32'> extends Space<NDArray<D>> {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Why an element of dtype `dtype` is refused, or undefined when this Box holds every value of that
+   * dtype exactly (numpy's safe casting; the rule of contains() and of every Box action check).
+   */
+  explainDType(dtype: DType): string | undefined {
+    if (canCastSafely(dtype, this.dtype)) return undefined;
+    const accepted = DTYPES.filter((d) => canCastSafely(d, this.dtype));
+    return `dtype ${dtype} cannot be held exactly by ${this.dtype} (accepted: ${accepted.join(', ')}); convert it with ${this.ndarrayCall()}`;
+  }
+
+  /** How to build an element: `ndarray(values, 'float32')`, with the shape when it is not 1-D. */
+  ndarrayCall(): string {
+    return `ndarray(values, '${this.dtype}'${this.shape.length === 1 ? '' : `, ${formatShape(this.shape)}`})`;
   }
 
   toString(): string {
@@ -143,11 +160,4 @@ function clampInPlace(data: ArrayLike<number> & { [i: number]: number }, low: Fl
 
 function sameValues(a: Float64Array, b: Float64Array): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} (wrap it: ndarray(values, dtype, shape))`;
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }

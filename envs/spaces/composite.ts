@@ -1,6 +1,6 @@
 import { Rng } from '../core/rng.js';
 import { Space } from '../core/space.js';
-import { describe } from './box.js';
+import { describe } from '../core/describe.js';
 
 export type ValueOf<S> = S extends Space<infer T> ? T : never;
 export type DictValue<S extends Record<string, Space<unknown>>> = { [K in keyof S]: ValueOf<S[K]> };
@@ -39,16 +39,22 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
     return Object.fromEntries(this.keys.map((k) => [k, this.part(k).sample()])) as DictValue<S>;
   }
 
-  explain(value: unknown): string | undefined {
+  /** Why `value` is not a record with exactly this Dict's keys (parts unchecked), or undefined. */
+  explainStructure(value: unknown): string | undefined {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       return `expected an object with keys ${this.keys.join(', ')}, got ${describe(value)}`;
     }
-    const record = value as Record<string, unknown>;
-    const extra = Object.keys(record).filter((k) => !(k in this.spaces));
+    const extra = Object.keys(value).filter((k) => !(k in this.spaces));
     if (extra.length > 0) return `unexpected key(s) ${extra.join(', ')}; expected ${this.keys.join(', ')}`;
+    const missing = this.keys.find((k) => !(k in value));
+    return missing === undefined ? undefined : `missing key '${missing}'`;
+  }
+
+  explain(value: unknown): string | undefined {
+    const structure = this.explainStructure(value);
+    if (structure !== undefined) return structure;
     for (const key of this.keys) {
-      if (!(key in record)) return `missing key '${key}'`;
-      const why = this.part(key).explain(record[key]);
+      const why = this.part(key).explain((value as Record<string, unknown>)[key]);
       if (why !== undefined) return `'${key}': ${why}`;
     }
     return undefined;
@@ -85,11 +91,17 @@ export class Tuple<S extends readonly Space<unknown>[] = readonly Space<unknown>
     return this.parts.map((s) => s.sample()) as TupleValue<S>;
   }
 
-  explain(value: unknown): string | undefined {
+  /** Why `value` is not an array of this Tuple's length (parts unchecked), or undefined. */
+  explainStructure(value: unknown): string | undefined {
     if (!Array.isArray(value)) return `expected an array of ${this.parts.length} elements, got ${describe(value)}`;
-    if (value.length !== this.parts.length) return `expected ${this.parts.length} elements, got ${value.length}`;
+    return value.length === this.parts.length ? undefined : `expected ${this.parts.length} elements, got ${value.length}`;
+  }
+
+  explain(value: unknown): string | undefined {
+    const structure = this.explainStructure(value);
+    if (structure !== undefined) return structure;
     for (let i = 0; i < this.parts.length; i++) {
-      const why = this.parts[i]!.explain(value[i]);
+      const why = this.parts[i]!.explain((value as unknown[])[i]);
       if (why !== undefined) return `[${i}]: ${why}`;
     }
     return undefined;

@@ -1,5 +1,5 @@
 import { Space } from '../core/space.js';
-import { describe } from './box.js';
+import { describe } from '../core/describe.js';
 
 /** The integers {start, start + 1, ..., start + n - 1}. */
 export class Discrete extends Space<number> {

@@ -15,7 +15,7 @@
  * batching, the seeding rule, argument checks and the closed state, so they exist once.
  */
 import type { EnvMetadata, Frame, Info, ResetResult, StepResult, RenderMode } from '../core/env.js';
-import { EnvStateError, LatentGymError } from '../core/errors.js';
+import { ClosedEnvironmentError, EnvStateError, LatentGymError } from '../core/errors.js';
 import { assertSeed } from '../core/rng.js';
 import { batchSpace, concatenate, iterate } from '../spaces/batch.js';
 import type { Space } from '../core/space.js';
@@ -62,10 +62,8 @@ export interface VectorEnvInit {
   autoresetMode?: AutoresetMode | undefined;
 }
 
-/** A vector env was used after close() (or after a worker died, which closes it). */
-export class ClosedEnvironmentError extends LatentGymError {
-  override name = 'ClosedEnvironmentError';
-}
+/** A vector env used after close() (or after a worker died, which closes it): the class single envs use too. */
+export { ClosedEnvironmentError };
 
 /** The spaces every sub-env must share. */
 export interface EnvSpaces {

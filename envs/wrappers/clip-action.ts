@@ -18,17 +18,17 @@ export class ClipAction<O, D extends DType = DType> extends ActionWrapper<O, NDA
     this.actionSpace = new Box({ low: -Infinity, high: Infinity, shape: this.bounds.shape, dtype: this.bounds.dtype });
   }
 
-  /** The action itself when nothing needs clipping (no copy), else a clipped copy of the same dtype. */
+  /** The action itself when nothing needs clipping (no copy), else a clipped copy in the env's dtype. */
   action(action: NDArray<D>): NDArray<D> {
     const x = boxActionData(this.bounds, action, 'ClipAction: action');
-    const { low, high } = this.bounds;
+    const { low, high, dtype } = this.bounds;
     let i = 0;
     while (i < x.length && !(x[i]! < low[i]! || x[i]! > high[i]!)) i++;
     if (i === x.length) return action;
-    const out = allocate(action.dtype, x.length);
+    const out = allocate(dtype, x.length);
     out.set(x as ArrayLike<number> as never);
     for (; i < x.length; i++) out[i] = clampFinite(x[i]!, low[i]!, high[i]!);
-    return { dtype: action.dtype, shape: action.shape, data: out };
+    return { dtype, shape: action.shape, data: out };
   }
 }
 
