@@ -377,7 +377,7 @@ test('close(): idempotent, and any later use throws ClosedEnvironmentError', () 
   assert.throws(() => async.stepWait(), ClosedEnvironmentError);
 });
 
-test('render(): one frame per env, or undefined without a render mode', () => {
+test('render(): one frame per env; without a render mode it refuses, and reset() refuses unknown keys, as single envs do', () => {
   const options = { numEnvs: 2, renderMode: 'rgb_array' as const, imports };
   const sync = makeVec('test/Counter-v0', options);
   const async = makeVec('test/Counter-v0', { ...options, vectorizationMode: 'async' });
@@ -389,7 +389,8 @@ test('render(): one frame per env, or undefined without a render mode', () => {
     for (const frame of frames) assert.deepEqual(frame.shape, [4, 4, 3]);
     assert.deepStrictEqual(async.render(), frames);
     chain.reset();
-    assert.equal(chain.render(), undefined);
+    assert.throws(() => chain.render(), /render\(\) needs a render mode: make the envs with renderMode: 'rgb_array'/);
+    assert.throws(() => chain.reset({ sed: 0 } as never), /reset\(\): unknown key 'sed'; valid keys: seed, options/);
   } finally {
     sync.close();
     async.close();

@@ -15,7 +15,8 @@
  * batching, the seeding rule, argument checks and the closed state, so they exist once.
  */
 import type { EnvMetadata, Frame, Info, ResetResult, StepResult, RenderMode } from '../core/env.js';
-import { ClosedEnvironmentError, EnvStateError, LatentGymError } from '../core/errors.js';
+import { ClosedEnvironmentError, EnvStateError, InvalidOptionError, LatentGymError } from '../core/errors.js';
+import { checkResetArgs } from '../core/validate.js';
 import { assertSeed } from '../core/rng.js';
 import { batchSpace, concatenate, iterate } from '../spaces/batch.js';
 import type { Space } from '../core/space.js';
@@ -141,6 +142,9 @@ export abstract class VectorEnv<O = unknown, A = unknown> {
   /** Resets every sub-env; see `VectorResetArgs` for the seeding rule. */
   reset(args: VectorResetArgs = {}): VectorResetResult<O> {
     this.assertUsable('reset');
+    // The keys as a single env checks them; the seed (a number or one per env) is checked by perEnvSeeds.
+    const isRecord = typeof args === 'object' && args !== null && !Array.isArray(args);
+    checkResetArgs(`${this.toString()}: reset()`, isRecord ? { ...args, seed: undefined } : args);
     const seeds = perEnvSeeds(args.seed, this.numEnvs);
     return this.batchReset(this.resetEach(seeds, args.options));
   }
@@ -151,10 +155,10 @@ export abstract class VectorEnv<O = unknown, A = unknown> {
     return this.batchStep(this.stepEach(this.splitActions(actions)));
   }
 
-  /** One frame per sub-env, or undefined when the envs were made without a render mode. */
-  render(): Frame[] | undefined {
+  /** One frame per sub-env; envs made without a render mode refuse (as a single env does). */
+  render(): Frame[] {
     this.assertUsable('render');
-    if (this.renderMode === undefined) return undefined;
+    if (this.renderMode === undefined) throw new InvalidOptionError(`${this.toString()}: render() needs a render mode: make the envs with renderMode: 'rgb_array'`);
     return this.renderEach().map((frame, i) => {
       if (frame === undefined) throw new LatentGymError(`${this.toString()}: env ${i} returned no frame in renderMode '${this.renderMode}'`);
       return frame;

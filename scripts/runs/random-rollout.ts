@@ -40,7 +40,7 @@ export function randomRollout(options: RolloutOptions): RolloutResult {
     vec.actionSpace.seed(options.seed);
     const frames: Frame[] = [];
     let recording = options.recordFirstEpisode;
-    if (recording) frames.push(vec.render()![0]!);
+    if (recording) frames.push(vec.render()[0]!);
     const running = new Float64Array(options.numEnvs);
     // Next-step autoreset: the step after an episode ends only resets that env, so it is no transition.
     const resetting = new Array<boolean>(options.numEnvs).fill(false);
@@ -49,7 +49,7 @@ export function randomRollout(options: RolloutOptions): RolloutResult {
     const start = performance.now();
     for (let t = 0; steps < options.steps; t++) {
       const { rewards, terminated, truncated } = vec.step(vec.actionSpace.sample());
-      if (recording) frames.push(vec.render()![0]!);
+      if (recording) frames.push(vec.render()[0]!);
       for (let i = 0; i < options.numEnvs; i++) {
         if (resetting[i]) {
           resetting[i] = false;
