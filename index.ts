@@ -4,8 +4,6 @@
  * environments alone (without loading TensorFlow.js).
  */
 export * from './envs/index.js';
-export { encodePng, writePngFile, readImageFile, decodeImage, frameToImage, type RgbImage } from './envs/render/image-io.js';
-export { encodeGif, writeGif, GifBuilder, type GifOptions } from './envs/render/gif.js';
 export * from './models/index.js';
 export * from './agents/index.js';
 export {

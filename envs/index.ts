@@ -2,8 +2,10 @@
 export * from './core/env.js';
 export * from './core/errors.js';
 export * from './core/ndarray.js';
-export { Rng } from './core/rng.js';
+export { Rng, deriveSeed } from './core/rng.js';
 export { writeFileAtomic } from './core/files.js';
+export { encodePng, writePngFile, readImageFile, decodeImage, frameToImage, type RgbImage } from './render/image-io.js';
+export { encodeGif, writeGif, GifBuilder, type GifOptions } from './render/gif.js';
 export * from './spaces/index.js';
 export * from './registration.js';
 export * from './wrappers/index.js';

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../envs/core/rng.js';
 import { initBackend } from '../models/compute/backend.js';
 import type { EncoderBatch, LossTerms } from '../models/encoders/encoder.js';
-import { makeEncoder } from '../models/encoders/registry.js';
+import { makeEncoder, registerEncoder } from '../models/encoders/registry.js';
 import { trainEncoderStep } from '../models/encoders/training-step.js';
 import '../models/encoders/autoencoder.js';
 import { ModelConfigError } from '../models/errors.js';
@@ -56,17 +56,27 @@ test('an auxiliary term trains the encoder: a heavily weighted latent penalty sh
   }
 });
 
-test('misuse is one clear error and leaves the parameters unchanged', () => {
+test('misuse is one clear error and leaves the parameters unchanged and no tensors behind', () => {
+  const tensorsBefore = tf.memory().numTensors;
   const encoder = makeEncoder('autoencoder', { inputShape: SHAPE, actionSize: 1, seed: 5, latentDim: 4 });
   try {
+    const afterBuild = tf.memory().numTensors;
     const batch = randomBatch(4, 3);
     const latents = encoder.encode(batch.frames, batch.count);
     const oneLine = (pattern: RegExp) => (error: unknown) => error instanceof ModelConfigError && pattern.test(error.message) && !error.message.includes('\n');
     assert.throws(() => trainEncoderStep(encoder, batch, { weights: { kl: 1 } }), oneLine(/weight is given for loss term 'kl'.*computes only reconstruction/));
     assert.throws(() => trainEncoderStep(encoder, batch, { auxiliary: () => ({ reconstruction: tf.scalar(0) }) }), oneLine(/'reconstruction' clashes/));
     assert.throws(() => trainEncoderStep(encoder, batch, { auxiliary: (_b, f) => ({ raw: tf.square(f.latents) }) }), oneLine(/'raw' must be a scalar, got a tensor of shape \[4, 4\]/));
+    assert.throws(() => trainEncoderStep(encoder, { ...batch, count: 0 }), oneLine(/positive whole count of transitions, got 0/));
     assert.deepEqual(encoder.encode(batch.frames, batch.count), latents);
+    assert.equal(tf.memory().numTensors, afterBuild, 'refused steps leave no tensors');
   } finally {
     encoder.dispose();
   }
+  assert.equal(tf.memory().numTensors, tensorsBefore, 'dispose() frees every tensor the encoder made');
+});
+
+test('registering an encoder name twice is refused unless replace is asked for', () => {
+  assert.throws(() => registerEncoder('autoencoder', () => { throw new Error('unused'); }), /encoder 'autoencoder' is already registered; choose another name, or pass \{ replace: true \}/);
+  assert.throws(() => registerEncoder('bad name', () => { throw new Error('unused'); }), /an encoder name must be letters/);
 });

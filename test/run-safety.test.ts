@@ -30,7 +30,7 @@ function deadPid(): number {
 
 test('one writer at a time: a live holder is named; a killed writer\'s lock and temporaries are taken over', async () => {
   const dir = join(scratch, 'locked');
-  const run = RunDirectory.create(dir, record);
+  const run = RunDirectory.create(dir, { ...record, command: 'train ppo' });
   run.unlock();
   // Another live process holds the run.
   const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
@@ -152,4 +152,18 @@ test('Ctrl-C saves a checkpoint and exits with 130; the run resumes from it', as
   assert.ok(!existsSync(join(out, 'lock')), 'the lock is released');
   const resumed = spawnSync(process.execPath, [BIN, 'train', 'ppo', '--resume', '--out', out, '--steps', String(64 * (Number(checkpoints[0]!.slice(5)) + 1)), '--quiet'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   assert.equal(resumed.status, 0, resumed.stderr);
+});
+
+test('the library refuses what would silently train something else: misspelt fields, out-of-range settings, another command\'s run, --out through a file', async () => {
+  const out = join(scratch, 'library-misuse');
+  await assert.rejects(trainPpo({ envId: 'Pendulum-v1', totalStep: 2048 } as never, { out }), /unknown PPO config field 'totalStep'; valid: preset, envId/);
+  await assert.rejects(trainPpo({ ...tiny, totalSteps: 32 }, { out, keepCheckpoints: 0 }), /keepCheckpoints must be an integer >= 1, got 0/);
+  await assert.rejects(trainPpo({ ...tiny, totalSteps: 32 }, { out, checkpointEvery: 0 }), /checkpointEvery must be an integer >= 1, got 0/);
+  await assert.rejects(trainPpo({ ...tiny, totalSteps: 32 }, { out, evalEvery: -1 }), /evalEvery must be an integer >= 0, got -1/);
+  assert.ok(!existsSync(out), 'nothing was created');
+  const other = join(scratch, 'other-command');
+  RunDirectory.create(other, record).unlock();
+  await assert.rejects(trainPpo({ totalSteps: 64 }, { out: other, resume: true }), /is a 'train toy' run; train ppo resumes only 'train ppo' runs/);
+  writeFileSync(join(scratch, 'a-file'), '');
+  assert.throws(() => RunDirectory.create(join(scratch, 'a-file', 'run'), record), (e: Error) => e instanceof RunDirectoryError && /cannot create the run directory \((ENOTDIR|EEXIST)/.test(e.message));
 });

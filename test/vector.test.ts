@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type NDArray, ndarray } from '../envs/core/ndarray.js';
@@ -444,4 +445,12 @@ test('makeVec validates its own options and passes the rest to make', () => {
     env.step(act([0]));
     assert.deepEqual(env.step(act([0])).truncated, [true]);
   });
+});
+
+test('async workers start under `node --input-type=module -e` (main-script flags are not passed to them)', () => {
+  const entry = new URL('../envs/index.js', import.meta.url).href;
+  const script = `import { makeVec } from ${JSON.stringify(entry)}; const v = makeVec('Pendulum-v1', { numEnvs: 2, vectorizationMode: 'async' }); v.reset({ seed: 0 }); v.close(); console.log('ok');`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'ok');
 });

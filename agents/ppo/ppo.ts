@@ -107,7 +107,7 @@ export const DEFAULT_PPO_CONFIG: PpoConfig = {
  *   zoo's state-dependent exploration) and therefore with these departures, chosen on seeds 1-5:
  *   no observation normalisation (Pendulum's observations are already of unit scale; running
  *   statistics that drift with the policy slowed learning), rewards scaled by the return's std,
- *   no value clipping (as SB3's default). See agents/README.md for the figures.
+ *   no value clipping (as SB3's default). See agents/ppo/README.md for the figures.
  * - pixels: CleanRL's Atari PPO rhythm (8 envs x 128 steps, 4 epochs of 4 minibatches of 256,
  *   lr 2.5e-4) for CNN policies, whose update dominates the time; clip 0.2 and no entropy bonus as
  *   in continuous control (this project's envs have Box actions).

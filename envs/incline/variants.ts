@@ -2,7 +2,7 @@
  * The two families of incline envs and their objects:
  * - GeomOnIncline-vN (N = 0..5): the Geom shapes of shapes.ts, plain incline colours.
  * - MeshOnIncline-vN (N = 0..6): textured household objects loaded from OBJ files: by default the
- *   ones this project ships in assets/household/ (made by scripts/make-household-assets.ts), or any
+ *   ones this project ships in assets/household/ (made by scripts/tools/make-household-assets.ts), or any
  *   OBJ directory given as `meshDir` (e.g. a YCB model's google_16k folder), on a textured incline.
  * Objects are scaled by `objectScale` (2.5 as in the AML env) and cached, so making many envs of one
  * kind loads and hulls a mesh once.

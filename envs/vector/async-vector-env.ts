@@ -84,6 +84,25 @@ export function resolveImports(imports: readonly string[]): string[] {
   });
 }
 
+/**
+ * The parent's Node.js flags minus those that only make sense for the main script (`-e CODE`,
+ * `-p CODE`, `--input-type`): a worker given them dies before running any code, so it could not
+ * report its failure, and the main thread would wait for it forever.
+ */
+function workerExecArgv(): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < process.execArgv.length; i++) {
+    const arg = process.execArgv[i]!;
+    if (arg === '-e' || arg === '--eval' || arg === '-p' || arg === '--print') {
+      i += 1; // and the code that follows
+      continue;
+    }
+    if (/^--(input-type|eval|print)(=|$)/.test(arg)) continue;
+    args.push(arg);
+  }
+  return args;
+}
+
 /** The main thread's end of one worker: posts commands and reads replies synchronously. */
 class WorkerChannel {
   private readonly worker: Worker;
@@ -98,7 +117,7 @@ class WorkerChannel {
     this.flag = new Int32Array(flag);
     this.replies = port1;
     const workerData: WorkerInit = { ...init, flag, replyPort: port2 };
-    this.worker = new Worker(WORKER_URL, { workerData, transferList: [port2] });
+    this.worker = new Worker(WORKER_URL, { workerData, transferList: [port2], execArgv: workerExecArgv() });
     this.worker.unref(); // a forgotten close() must not keep the process alive
     this.worker.on('error', () => {}); // the worker's exit hook reports it through the flag instead
   }

@@ -4,7 +4,11 @@ import type { Encoder, EncoderFactory, EncoderOptions } from './encoder.js';
 
 const registry = new Map<string, { factory: EncoderFactory; description: string }>();
 
-export function registerEncoder(name: string, factory: EncoderFactory, description = ''): void {
+/** Register an encoder under `name`; a name already taken is refused unless `replace` is set. */
+export function registerEncoder(name: string, factory: EncoderFactory, description = '', options: { replace?: boolean } = {}): void {
+  if (typeof name !== 'string' || !/^[\w.-]+$/.test(name)) throw new ModelConfigError(`an encoder name must be letters, digits, '_', '.' or '-', got ${JSON.stringify(name)}`);
+  if (typeof factory !== 'function') throw new ModelConfigError(`registerEncoder('${name}'): the factory must be a function (options) => Encoder`);
+  if (registry.has(name) && !options.replace) throw new ModelConfigError(`encoder '${name}' is already registered; choose another name, or pass { replace: true }`);
   registry.set(name, { factory, description });
 }
 

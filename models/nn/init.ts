@@ -44,7 +44,9 @@ export function orthogonal(rows: number, cols: number, gain: number, rng: Rng): 
 let nextId = 0;
 /** A trainable variable with a name unique in this process (tf.Variable names must be). */
 export function variable(values: Float32Array, shape: number[], name: string): tf.Variable {
-  return tf.variable(tf.tensor(values, shape, 'float32'), true, `${name}_${nextId++}`);
+  // tf.variable keeps its own reference to the data: the initial tensor is disposed at once, so
+  // disposing the variable frees everything.
+  return tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32'), true, `${name}_${nextId++}`));
 }
 
 export interface InitOptions {

@@ -98,7 +98,7 @@ export const ppoPendulum: Figure = {
   },
   quick: {
     description: 'seeds 1, 2 x 8,192 environment steps (the `pendulum` preset with rollouts of 4 envs x 256 steps: 8 iterations), evaluation on 10 episodes every 2 iterations and at the end.',
-    wallTime: 'about 20-40 seconds',
+    wallTime: 'about 20-40 seconds (a smoke run, not a reproduction)',
   },
   run: (context) => runPpoPendulum(context),
 };

@@ -75,6 +75,7 @@ type RunKeeping = typeof RUN_KEEPING_DEFAULTS;
 /** The configuration a new run trains with: defaults <- preset <- the given fields, validated. */
 export function resolvePpoConfig(input: PpoConfigInput): PpoConfig {
   const { preset: presetName, ...fields } = input;
+  checkConfigKeys(fields);
   if (fields.envId === undefined) throw new AgentConfigError('envId is required for a new run (see `latentgym envs`)');
   spec(fields.envId); // an unknown id fails here, naming the registered ones
   const preset = presetName === undefined ? {} : PRESETS[presetName];
@@ -87,9 +88,25 @@ export function resolvePpoConfig(input: PpoConfigInput): PpoConfig {
   return config;
 }
 
+/** A misspelt field would silently train with the default: refuse fields PpoConfig does not have. */
+function checkConfigKeys(fields: Record<string, unknown>): void {
+  const unknown = Object.keys(fields).find((key) => !(key in DEFAULT_PPO_CONFIG));
+  if (unknown !== undefined) throw new AgentConfigError(`unknown PPO config field '${unknown}'; valid: preset, ${Object.keys(DEFAULT_PPO_CONFIG).join(', ')}`);
+}
+
+/** Run-keeping settings in range: checkpoints every >= 1 iteration, >= 1 kept, evaluation counts >= 0. */
+function checkRunKeeping(keeping: RunKeeping): void {
+  const ranges: [keyof RunKeeping, number][] = [['checkpointEvery', 1], ['keepCheckpoints', 1], ['evalEvery', 0], ['evalEpisodes', 0]];
+  for (const [key, min] of ranges) {
+    const value = keeping[key];
+    if (!Number.isInteger(value) || value < min) throw new AgentConfigError(`${key} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+  }
+}
+
 /** On resume: the given fields may repeat the stored config, and change only RESUME_CHANGEABLE ones. */
 function resumedConfig(input: PpoConfigInput, stored: PpoConfig): { config: PpoConfig; changes: Partial<PpoConfig> } {
   if (input.preset !== undefined) throw new AgentConfigError('a preset cannot be combined with resume (the run keeps its config)');
+  checkConfigKeys(input);
   const changes: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
     if (key === 'preset' || value === undefined) continue;
@@ -154,7 +171,7 @@ class PpoLearner implements Learner {
     this.lastEvaluation = result;
     return {
       row: { step: this.agent.globalStep, episodes: result.episodes, meanReturn: round(result.meanReturn), stdReturn: round(result.stdReturn), meanLength: round(result.meanLength) },
-      line: `evaluation (deterministic policy, ${result.episodes} episodes): return ${result.meanReturn.toFixed(1)} +- ${result.stdReturn.toFixed(1)}`,
+      line: `evaluation (deterministic policy, ${result.episodes} episode${result.episodes === 1 ? '' : 's'}): return ${result.meanReturn.toFixed(1)} +- ${result.stdReturn.toFixed(1)}`,
     };
   }
 
@@ -175,6 +192,7 @@ export async function trainPpo(config: PpoConfigInput, settings: PpoRunSettings 
   if (settings.resume) {
     if (settings.out === undefined) throw new AgentConfigError('resume needs the run directory (out) to continue');
     existing = RunDirectory.open(settings.out);
+    if (existing.record.command !== 'train ppo') throw new AgentConfigError(`${existing.path} is a '${existing.record.command}' run; train ppo resumes only 'train ppo' runs`);
     existing.lock(); // before anything else: a second writer stops here
   }
   try {
@@ -185,6 +203,7 @@ export async function trainPpo(config: PpoConfigInput, settings: PpoRunSettings 
       : { config: resolvePpoConfig(config), changes: {} };
     const keeping: RunKeeping = { ...RUN_KEEPING_DEFAULTS, ...(existing?.record.settings as Partial<RunKeeping> | undefined) };
     for (const key of Object.keys(RUN_KEEPING_DEFAULTS) as (keyof RunKeeping)[]) if (settings[key] !== undefined) keeping[key] = settings[key]!;
+    checkRunKeeping(keeping);
     // The agent before the run directory: a bad env, space or hyperparameter leaves nothing behind.
     const agent = new Ppo(resolved, { imports });
     try {

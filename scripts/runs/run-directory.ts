@@ -79,7 +79,11 @@ export class RunDirectory {
     if (stray.length > 0) {
       throw new RunDirectoryError(`--out ${dir} is not empty and holds no run (no ${RECORD_FILE}; found ${stray.slice(0, 3).join(', ')}${stray.length > 3 ? ', ...' : ''}); choose a new or empty directory`);
     }
-    mkdirSync(join(dir, 'checkpoints'), { recursive: true });
+    try {
+      mkdirSync(join(dir, 'checkpoints'), { recursive: true });
+    } catch (error) {
+      throw new RunDirectoryError(`--out ${dir}: cannot create the run directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; is a part of the path a file?)`);
+    }
     const run = new RunDirectory(dir, { ...record, node: process.version, startedAt: new Date().toISOString() });
     run.lock();
     writeJsonAtomic(join(dir, RECORD_FILE), run.record);
