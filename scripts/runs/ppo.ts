@@ -8,22 +8,20 @@
  * stored configuration; given fields may only repeat it, except totalSteps (to extend the run).
  */
 import { join } from 'node:path';
-import { spec } from '../../envs/registration.js';
 import { type BackendDescription, formatBackend, initBackend } from '../../models/compute/backend.js';
 import { ModelFileError } from '../../models/errors.js';
-import { encoderNames } from '../../models/encoders/registry.js';
 import { AgentConfigError } from '../../agents/errors.js';
 import { loadAgentState, saveAgentState } from '../../agents/ppo/checkpoint.js';
 import { type EvaluationOptions, type EvaluationResult, batched, evaluate, singleAction } from '../../agents/ppo/evaluate.js';
-import { DEFAULT_PPO_CONFIG, type IterationMetrics, PRESETS, Ppo, type PpoConfig } from '../../agents/ppo/ppo.js';
+import { type IterationMetrics, Ppo, type PpoConfig } from '../../agents/ppo/ppo.js';
+import { type PpoConfigInput, resolvePpoConfig } from '../../agents/ppo/config.js';
 import { latestCheckpoint, listCheckpoints } from './checkpoints.js';
 import { type Series, writeLineChart } from './plots.js';
 import { importUserModules, moduleUrl, packageVersion } from './provenance.js';
 import { RunDirectory } from './run-directory.js';
-import { type EvaluationReport, type IterationReport, type Learner, runTraining } from './training-loop.js';
 
-/** A PPO configuration to train with: any PpoConfig fields, and optionally a preset applied under them. */
-export type PpoConfigInput = Partial<PpoConfig> & { preset?: string };
+export { resolvePpoConfig, type PpoConfigInput };
+import { type EvaluationReport, type IterationReport, type Learner, runTraining } from './training-loop.js';
 
 /** How a run is kept (none of this changes what is learned). */
 export interface PpoRunSettings {
@@ -56,21 +54,6 @@ export interface TrainSummary {
   evaluation: EvaluationResult | null;
   resumedFrom: string | null;
   backend: BackendDescription;
-}
-
-/** The configuration a new run trains with: defaults <- preset <- the given fields, validated. */
-export function resolvePpoConfig(input: PpoConfigInput): PpoConfig {
-  const { preset: presetName, ...fields } = input;
-  if (fields.envId === undefined) throw new AgentConfigError('envId is required for a new run (see `latentgym envs`)');
-  spec(fields.envId); // an unknown id fails here, naming the registered ones
-  const preset = presetName === undefined ? {} : PRESETS[presetName];
-  if (preset === undefined) throw new AgentConfigError(`unknown preset '${presetName}'; valid: ${Object.keys(PRESETS).join(', ')}`);
-  const config: PpoConfig = structuredClone({ ...DEFAULT_PPO_CONFIG, ...preset, ...fields });
-  config.pixels = { ...DEFAULT_PPO_CONFIG.pixels, ...preset.pixels, ...fields.pixels };
-  if (config.pipeline === 'latent' && !encoderNames().includes(config.encoder)) {
-    throw new AgentConfigError(`unknown encoder '${config.encoder}'; registered: ${encoderNames().join(', ')}`);
-  }
-  return config;
 }
 
 /** On resume: the given fields may repeat the stored config, not change it (except totalSteps). */
