@@ -3,7 +3,7 @@
 // every failing --import; each is one line on stderr naming the flag and what is valid.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -104,6 +104,17 @@ test('an unknown command or subcommand names the valid ones', () => {
   assertOneLineError(cli('figures', 'foo'), /unknown figure 'foo'; valid: ppo-pendulum \(or list, all\)/);
   assertOneLineError(cli('bench'), /name a benchmark suite: envs, nn, ppo/);
   assertOneLineError(cli(), /name a command: envs, rollout, train, eval, bench, figures/);
+});
+
+test('--dry-run checks flags, their combinations and env ids, and runs nothing', () => {
+  const out = join(scratch, 'dry');
+  const ok = cli('train', 'ppo', '--env', 'Pendulum-v1', '--steps', '1000', '--out', out, '--dry-run');
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /the command line is valid/);
+  assert.equal(existsSync(out), false, 'nothing was run');
+  assertOneLineError(cli('train', 'ppo', '--env', 'Pendulum-v1', '--preset', 'pendulum', '--out', out, '--resume', '--dry-run'), /--preset cannot be combined with --resume/);
+  assertOneLineError(cli('rollout', '--env', 'MyEnv-v0', '--dry-run'), /unknown env id 'MyEnv-v0'; registered: /, 1);
+  assertOneLineError(cli('bench', 'envs', '--env', 'Pendulum-v1', '--env', 'MyEnv-v0', '--dry-run'), /unknown env id 'MyEnv-v0'/, 1);
 });
 
 test('train ppo: a rollout far beyond --steps is refused; rounding up to whole rollouts is said', () => {

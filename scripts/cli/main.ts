@@ -15,7 +15,7 @@ import { trainCommand } from './train.js';
 import { evalCommand } from './eval.js';
 import { figuresCommand } from './figures.js';
 import { importUserModules, packageVersion } from '../runs/provenance.js';
-import { type CommandGroup, UsageError, commandName, nameOne, resolveImports } from './support.js';
+import { type CommandGroup, UsageError, commandName, dryRunnable, nameOne, resolveImports } from './support.js';
 
 const COMMANDS: readonly (CommandModule<any, any> | CommandGroup)[] = [envsCommand, rolloutCommand, trainCommand, evalCommand, benchCommand, figuresCommand];
 const COMMAND_NAMES = COMMANDS.map(commandName);
@@ -72,9 +72,8 @@ export async function main(argv: string[]): Promise<void> {
       const urls = resolveImports((args.import as string[] | undefined) ?? []);
       await importUserModules(urls);
       args.importUrls = urls;
-      if (args.dryRun) await dryRun(args);
     })
-    .command(COMMANDS as CommandModule[])
+    .command(COMMANDS.map((c) => ('subcommands' in c ? c : dryRunnable(c))) as CommandModule[])
     .demandCommand(1, `name a command: ${COMMAND_NAMES.join(', ')}`)
     .strict()
     .version(packageVersion())
@@ -88,14 +87,6 @@ export async function main(argv: string[]): Promise<void> {
       reportAndExit(error ? usageMessage(error.message) : `${usageMessage(message)} (see --help)`, usage ? 2 : 1);
     })
     .parseAsync();
-}
-
-/** --dry-run: the flags passed yargs's checks; check the env ids too, then stop before the command runs. */
-async function dryRun(args: Record<string, unknown>): Promise<never> {
-  const { spec } = await import('../../envs/registration.js');
-  for (const id of [args.env ?? []].flat()) spec(String(id)); // an unknown id fails here, naming the registered ones
-  process.stdout.write('latentgym: the command line is valid (--dry-run: nothing was run)\n');
-  process.exit(0);
 }
 
 main(hideBin(process.argv)).catch((error: unknown) => {

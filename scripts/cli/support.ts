@@ -225,10 +225,27 @@ export function commandGroup(name: string, noun: string, describe: string, comma
     describe,
     noun,
     subcommands: names,
-    builder: (y: Argv) => commands.reduce((b, command) => b.command(command), y).demandCommand(1, nameOne(noun, names)),
+    builder: (y: Argv) => commands.reduce((b, command) => b.command(dryRunnable(command)), y).demandCommand(1, nameOne(noun, names)),
     handler: (args: Record<string, unknown>) => {
       // Reached only when no subcommand matched.
       throw new UsageError(`unknown ${noun} '${String(args[positional])}'; valid: ${names.join(', ')}`);
+    },
+  };
+}
+
+/**
+ * The command with --dry-run: once yargs has checked the flags (and the commands' own checks, which
+ * run as middleware after the global ones), check the env ids too and stop before the handler runs.
+ */
+export function dryRunnable<T>(command: CommandModule<any, T>): CommandModule<any, T> {
+  const handler = command.handler;
+  return {
+    ...command,
+    handler: async (args) => {
+      if (!(args as { dryRun?: boolean }).dryRun) return handler(args);
+      const { spec } = await import('../../envs/registration.js');
+      for (const id of [(args as { env?: unknown }).env ?? []].flat()) spec(String(id)); // an unknown id fails here, naming the registered ones
+      process.stdout.write('latentgym: the command line is valid (--dry-run: nothing was run)\n');
     },
   };
 }
