@@ -24,19 +24,9 @@ import { makeVec } from '../../envs/vector/index.js';
 import { SyncVectorEnv } from '../../envs/vector/sync-vector-env.js';
 import type { VectorEnv } from '../../envs/vector/vector-env.js';
 import { UnsupportedSpaceError } from '../errors.js';
+import type { ObservationPipeline, PixelOptions } from './config.js';
 
-export const OBSERVATION_PIPELINES = ['state', 'pixels', 'latent'] as const;
-export type ObservationPipeline = (typeof OBSERVATION_PIPELINES)[number];
-
-export interface PixelOptions {
-  /** Height and width of the frames the network sees, px. */
-  frameSize: number;
-  grayscale: boolean;
-  /** How many of the latest frames are stacked (1: no stacking). */
-  frameStack: number;
-}
-
-export const DEFAULT_PIXEL_OPTIONS: PixelOptions = { frameSize: 64, grayscale: false, frameStack: 2 };
+export { OBSERVATION_PIPELINES, DEFAULT_PIXEL_OPTIONS, type ObservationPipeline, type PixelOptions } from './config.js';
 
 /** Which env, seen through which pipeline. */
 export interface EnvSetup {

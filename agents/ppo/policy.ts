@@ -17,11 +17,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../envs/core/rng.js';
 import { type ActionDistribution, Categorical, DiagGaussian } from './distributions.js';
 import type { PolicyOutputs } from './losses.js';
-import { CnnTrunk, NATURE_CNN } from '../../models/nn/cnn.js';
+import { CnnTrunk } from '../../models/nn/cnn.js';
 import { variable } from '../../models/nn/init.js';
-import type { ConvSpec } from '../../models/nn/layers.js';
 import { Mlp } from '../../models/nn/mlp.js';
+import type { CnnConfig } from './config.js';
 import type { ActionSpec } from './observations.js';
+
+export { CNN_ARCHITECTURES, DEFAULT_CNN } from './config.js';
 
 export interface PolicyConfig {
   /** The network input of one sample: [features] (vector) or [height, width, channels] (uint8 image). */
@@ -30,21 +32,10 @@ export interface PolicyConfig {
   hiddenSizes: number[];
   activation: 'tanh' | 'relu';
   /** Image inputs only: the trunk's convolutions and feature count. */
-  cnn: { convs: ConvSpec[]; features: number };
+  cnn: CnnConfig;
   /** Initial log std of the Gaussian (0: std 1). */
   logStdInit: number;
 }
-
-/**
- * The pixels policy's trunks: 'nature' is SB3's NatureCNN (32-64-64 filters, 512 features, the
- * default); 'small' halves the filters and features, about half the time per sample on 64x64 frames.
- */
-export const CNN_ARCHITECTURES: Record<'nature' | 'small', PolicyConfig['cnn']> = {
-  nature: { convs: [...NATURE_CNN], features: 512 },
-  small: { convs: [{ filters: 16, kernel: 8, stride: 4 }, { filters: 32, kernel: 4, stride: 2 }, { filters: 32, kernel: 3, stride: 1 }], features: 256 },
-};
-
-export const DEFAULT_CNN: PolicyConfig['cnn'] = CNN_ARCHITECTURES.nature;
 
 /** A batch of network inputs: float32 [count, ...inputShape], or uint8 frames scaled to [0, 1] here. */
 export interface InputBatch {

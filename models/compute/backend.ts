@@ -20,14 +20,9 @@ import { availableParallelism } from 'node:os';
 import { BackendError } from '../errors.js';
 import { registerTrainingKernels } from './kernels/index.js';
 import { MAX_WASM_THREADS, registerThreadedWasmBackend } from './wasm/threaded.js';
+import { BACKEND_CHOICES, BACKEND_ENV, THREADS_ENV, type BackendChoice, type BackendName } from './backend-options.js';
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
-export type BackendName = Exclude<BackendChoice, 'auto'>;
-
-/** Environment variables: the backend when no argument names one, and the wasm thread count. */
-export const BACKEND_ENV = 'LATENTGYM_BACKEND';
-export const THREADS_ENV = 'LATENTGYM_THREADS';
+export { BACKEND_CHOICES, BACKEND_ENV, THREADS_ENV, backendOption, type BackendChoice, type BackendName } from './backend-options.js';
 
 /** The native packages, best first. */
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
@@ -44,13 +39,6 @@ export interface BackendDescription {
   /** Whether kernels run on a GPU (only 'tensorflow' from @tensorflow/tfjs-node-gpu). */
   gpu: boolean;
 }
-
-/** A yargs option for every command that trains (plain data: no yargs import here). */
-export const backendOption = {
-  type: 'string',
-  choices: BACKEND_CHOICES as unknown as string[],
-  describe: `compute backend (default: $${BACKEND_ENV}, else auto: tensorflow if installed, else wasm)`,
-} as const;
 
 /** Validate a backend name from the CLI or the environment (`source` names where it came from). */
 export function parseBackendChoice(value: string, source = 'backend'): BackendChoice {

@@ -4,12 +4,7 @@ import type { Rng } from '../../envs/core/rng.js';
 import { ModelConfigError } from '../errors.js';
 import { type ConvSpec, type Module, Conv2d, Dense } from './layers.js';
 
-/** The Nature-DQN convolutions (SB3's NatureCNN, CleanRL's Atari PPO), for frames of 36 px or more. */
-export const NATURE_CNN: readonly ConvSpec[] = [
-  { filters: 32, kernel: 8, stride: 4 },
-  { filters: 64, kernel: 4, stride: 2 },
-  { filters: 64, kernel: 3, stride: 1 },
-];
+export { NATURE_CNN } from './architectures.js';
 
 /**
  * Convolutions, flatten, one dense layer with ReLU: the shared trunk of the pixels policy. Input

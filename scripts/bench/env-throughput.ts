@@ -43,11 +43,14 @@ function measure(env: Env<unknown, unknown>, seconds: number, render: boolean): 
   return { steps, seconds: ms / 1000 };
 }
 
-/** Measure one env id without and (if it renders) with a `size` RGB frame per step. */
-export function benchEnv(id: string, seconds: number, size: [number, number]): ThroughputResult[] {
+/**
+ * Measure one env id without and (if it renders) with a `size` RGB frame per step; `options` are more
+ * make() options (an `observation` among them replaces 'state').
+ */
+export function benchEnv(id: string, seconds: number, size: [number, number], options: Readonly<Record<string, unknown>> = {}): ThroughputResult[] {
   const results: ThroughputResult[] = [];
   const defaults = spec(id).defaults;
-  const stateOptions = 'observation' in defaults ? { observation: 'state' } : {};
+  const stateOptions = { ...('observation' in defaults ? { observation: 'state' } : {}), ...options };
   const plain = make(id, stateOptions);
   try {
     const m = measure(plain, seconds, false);

@@ -7,9 +7,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { describeBackend, type BackendName } from '../../models/compute/backend.js';
-import { trainer, trainingFlops, type WorkloadSpec } from './workloads.js';
+import { WARMUP_STEPS, trainer, trainingFlops, type WorkloadSpec } from './workloads.js';
 
-export const WARMUP_STEPS = 2;
+export { WARMUP_STEPS };
 /** torch_reference.py repeats W3, which takes about a millisecond, 20 times as often. */
 const W3_REPEAT = 20;
 

@@ -5,19 +5,11 @@
  * CleanRL's defaults (1 env x 2048 steps, 10 epochs of minibatch 64). One warm-up iteration
  * (compilation, allocation) is left out of the timing.
  */
-import type { CommandModule } from 'yargs';
-import { cpus, loadavg } from 'node:os';
 import '../../envs/index.js';
-import { backendOption, formatBackend, initBackend } from '../../models/compute/backend.js';
-import { DEFAULT_PPO_CONFIG, PRESETS, Ppo, type PpoConfig } from '../../agents/ppo/ppo.js';
-import { formatCount } from '../runs/progress.js';
-import { packageVersion } from '../runs/provenance.js';
-import { positiveInteger } from '../cli/support.js';
+import { DEFAULT_PPO_CONFIG, Ppo } from '../../agents/ppo/ppo.js';
+import { PPO_BENCH_CONFIGS } from './ppo-configs.js';
 
-export const PPO_BENCH_CONFIGS: Record<string, Partial<PpoConfig>> = {
-  pendulum: { ...PRESETS.pendulum },
-  cleanrl: { numEnvs: 1, numSteps: 2048 },
-};
+export { PPO_BENCH_CONFIGS };
 
 export interface PpoBenchResult {
   config: string;
@@ -65,31 +57,3 @@ export function benchPpo(name: string, iterations: number, seed = 0): PpoBenchRe
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
-
-interface BenchPpoArgs { backend: string | undefined; iterations: number; config: string[]; json: boolean }
-
-export const benchPpoCommand: CommandModule<object, BenchPpoArgs> = {
-  command: 'ppo',
-  describe: 'PPO training throughput from state on Pendulum-v1 (env steps/s including updates)',
-  builder: (y) => y
-    .option('backend', backendOption)
-    .option('iterations', { type: 'number', default: 3, coerce: positiveInteger('iterations'), describe: 'timed iterations per config (after one warm-up)' })
-    .option('config', { type: 'string', array: true, choices: Object.keys(PPO_BENCH_CONFIGS), default: Object.keys(PPO_BENCH_CONFIGS), describe: 'budgets to time' })
-    .option('json', { type: 'boolean', default: false }) as never,
-  handler: async (args) => {
-    const backend = await initBackend({ backend: args.backend });
-    if (!args.json) console.log(formatBackend(backend));
-    const results: PpoBenchResult[] = [];
-    for (const name of args.config) {
-      const r = benchPpo(name, args.iterations);
-      results.push(r);
-      if (!args.json) {
-        console.log(`${name.padEnd(9)} ${r.numEnvs} envs x ${r.numSteps} steps: ${formatCount(r.stepsPerSecond)} steps/s (${formatCount(r.steps)} steps in ${r.seconds.toFixed(2)} s: rollouts ${r.rolloutSeconds.toFixed(2)} s, updates ${r.updateSeconds.toFixed(2)} s, ${r.msPerGradientStep.toFixed(2)} ms per gradient step)`);
-      }
-    }
-    if (args.json) {
-      const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadavg: loadavg().map((x) => Number(x.toFixed(2))) };
-      console.log(JSON.stringify({ benchmark: 'ppo', version: packageVersion(), machine, backend, results }, null, 2));
-    }
-  },
-};

@@ -2,17 +2,18 @@
 import type { CommandModule } from 'yargs';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { backendOption, formatBackend, initBackend, type BackendDescription } from '../../models/compute/backend.js';
-import { WORKLOADS, workload } from '../bench/workloads.js';
-import { benchWorkload, peakEstimate, timedSteps, WARMUP_STEPS, type NnResult } from '../bench/nn.js';
+import { MAX_WASM_THREADS, backendOption } from '../../models/compute/backend-options.js';
+import type { BackendDescription } from '../../models/compute/backend.js';
+import { WARMUP_STEPS, WORKLOADS, workload } from '../bench/workload-specs.js';
+import type { NnResult } from '../bench/nn.js';
 import { blasWarning, describeTorch, OPENBLAS_OVERRIDES, probeTorch, runTorchReference, TORCH_SCRIPT, type TorchReference } from '../bench/torch-reference.js';
 import { packageVersion } from '../runs/provenance.js';
-import { positiveInteger, UsageError } from './support.js';
+import { LIMITS, UsageError, integerOption, valueOption } from './support.js';
 
 interface BenchNnArgs {
   backend: string | undefined;
   threads: number | undefined;
-  workload: string[];
+  workload: string[] | undefined;
   steps: number;
   torch: boolean;
   torchScript: string;
@@ -40,17 +41,21 @@ export const benchNnCommand: CommandModule<object, BenchNnArgs> = {
   describe: 'Training steps of the benchmark networks (W1 conv VAE, W2 E2C MLP, W3 PPO MLP): ms per step',
   builder: (y) => y
     .option('backend', backendOption)
-    .option('threads', { type: 'number', coerce: (v: unknown) => (v === undefined ? undefined : positiveInteger('threads')(v)), describe: 'wasm threads (default: $LATENTGYM_THREADS, else the cores); --torch gives torch as many threads as the backend' })
-    .option('workload', {
-      type: 'string', array: true, default: WORKLOAD_IDS, describe: `workloads to time (${WORKLOAD_IDS.join(', ')})`,
+    .option('threads', integerOption('threads', 1, MAX_WASM_THREADS, 'wasm threads (default: $LATENTGYM_THREADS, else the cores); --torch gives torch as many threads as the backend'))
+    .option('workload', valueOption({
+      // No yargs default: an array flag with one would take it when given without values.
+      type: 'string', array: true, describe: `workloads to time (${WORKLOAD_IDS.join(', ')}; default all)`,
       coerce: workloadIds,
-    })
-    .option('steps', { type: 'number', default: 5, coerce: positiveInteger('steps'), describe: `timed steps after ${WARMUP_STEPS} warm-up steps (W3: 20x as many)` })
+    }))
+    .option('steps', integerOption('steps', 1, LIMITS.benchSteps, `timed steps after ${WARMUP_STEPS} warm-up steps (W3: 20x as many)`, { default: 5 }))
     .option('torch', { type: 'boolean', default: false, describe: 'also time the workloads with PyTorch (python3 with torch) and print the ratios and the BLAS torch uses' })
-    .option('python', { type: 'string', describe: 'the Python with torch for --torch (default: python3 on PATH, else /usr/bin/python3, the first with torch)' })
-    .option('torch-script', { type: 'string', default: TORCH_SCRIPT, describe: 'the PyTorch reference script (the one shipped with latentgym)' })
+    .option('python', valueOption({ type: 'string', describe: 'the Python with torch for --torch (default: python3 on PATH, else /usr/bin/python3, the first with torch)' }))
+    .option('torch-script', valueOption({ type: 'string', default: TORCH_SCRIPT, describe: 'the PyTorch reference script (the one shipped with latentgym)' }))
     .option('json', { type: 'boolean', default: false }) as never,
   handler: async (args) => {
+    const [{ formatBackend, initBackend }, { benchWorkload, peakEstimate, timedSteps }] = await Promise.all([
+      import('../../models/compute/backend.js'), import('../bench/nn.js'),
+    ]);
     const say = (text: string) => (args.json ? process.stderr : process.stdout).write(`${text}\n`);
     const loadBefore = loadavg().map((x) => Number(x.toFixed(2))); // other work on the machine skews timings
     const peak = peakEstimate();
@@ -69,9 +74,10 @@ export const benchNnCommand: CommandModule<object, BenchNnArgs> = {
       results.push(r);
       if (!args.json) say(line(r));
     };
-    args.workload.forEach(bench);
+    const workloads = args.workload ?? WORKLOAD_IDS;
+    workloads.forEach(bench);
     // The pure-JavaScript backend as the baseline, on the workload it can time in seconds.
-    if (args.workload.includes('W3') && backend.name !== 'cpu') {
+    if (workloads.includes('W3') && backend.name !== 'cpu') {
       await initBackend({ backend: 'cpu' });
       bench('W3');
     }
@@ -83,7 +89,7 @@ export const benchNnCommand: CommandModule<object, BenchNnArgs> = {
     if (python !== undefined) {
       // As many threads as the backend had, for torch and its BLAS.
       torch = runTorchReference(args.torchScript, python, {
-        workloads: args.workload, steps: args.steps, w3Steps: timedSteps(workload('W3'), args.steps), threads: backend.threads,
+        workloads, steps: args.steps, w3Steps: timedSteps(workload('W3'), args.steps), threads: backend.threads,
       });
       say(describeTorch(torch));
       const removed = OPENBLAS_OVERRIDES.filter((name) => process.env[name] !== undefined);

@@ -1,10 +1,10 @@
 import type { CommandModule } from 'yargs';
-import { make, registeredIds, spec } from '../../envs/registration.js';
 
 interface EnvsArgs { json: boolean }
 
 /** Describe one registered env by building it once (spaces are only known from an instance). */
-function describeEnv(id: string) {
+async function describeEnv(id: string) {
+  const { make, spec } = await import('../../envs/registration.js');
   const envSpec = spec(id);
   const env = make(id, { disableEnvChecker: true });
   try {
@@ -26,8 +26,9 @@ export const envsCommand: CommandModule<object, EnvsArgs> = {
   command: 'envs',
   describe: 'List the registered environments with their spaces',
   builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
-  handler: (args) => {
-    const rows = registeredIds().map(describeEnv);
+  handler: async (args) => {
+    const { registeredIds } = await import('../../envs/registration.js');
+    const rows = await Promise.all(registeredIds().map(describeEnv));
     if (args.json) {
       console.log(JSON.stringify(rows, null, 2));
       return;

@@ -4,11 +4,10 @@
  * the uniformly random policy the same way, as the baseline.
  */
 import type { CommandModule } from 'yargs';
-import { backendOption, formatBackend } from '../../models/compute/backend.js';
+import { backendOption } from '../../models/compute/backend-options.js';
 import { AgentConfigError } from '../../agents/errors.js';
-import { loadPolicy } from '../runs/ppo.js';
 import { packageVersion } from '../runs/provenance.js';
-import { UsageError, nonNegativeInteger, outputFile, positiveInteger } from './support.js';
+import { LIMITS, UsageError, integerOption, outputFile, seedOption, valueOption } from './support.js';
 
 interface EvalArgs {
   run: string;
@@ -24,6 +23,7 @@ interface EvalArgs {
 
 /** Evaluate a run; the command's handler, callable from tests. Returns what --json prints. */
 export async function evaluateRun(args: EvalArgs): Promise<Record<string, unknown>> {
+  const [{ loadPolicy }, { formatBackend }] = await Promise.all([import('../runs/ppo.js'), import('../../models/compute/backend.js')]);
   const policy = await loadPolicy(args.run, { checkpoint: args.checkpoint, loadWeights: !args.random, backend: args.backend, imports: args.importUrls })
     .catch((error: unknown) => {
       // A run of another command or an unknown checkpoint name: the flags' values are wrong.
@@ -55,11 +55,16 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
   command: 'eval',
   describe: 'Evaluate the deterministic policy of a training run (mean return; optional GIF)',
   builder: (y) => y
-    .option('run', { type: 'string', demandOption: true, describe: 'run directory written by `latentgym train`' })
-    .option('episodes', { type: 'number', default: 10, coerce: positiveInteger('episodes'), describe: 'episodes to run' })
-    .option('gif', { type: 'string', coerce: outputFile('gif'), describe: 'record the first episode as an animated GIF' })
-    .option('seed', { type: 'number', default: 0, coerce: nonNegativeInteger('seed'), describe: 'episode k is reset with seed + k' })
-    .option('checkpoint', { type: 'string', describe: 'checkpoint name in DIR/checkpoints (default: the latest)' })
+    .option('run', valueOption({ type: 'string', demandOption: true, describe: 'run directory written by `latentgym train`' }))
+    .option('episodes', integerOption('episodes', 1, LIMITS.episodes, 'episodes to run', { default: 10 }))
+    .option('gif', valueOption({ type: 'string', coerce: outputFile('gif'), describe: 'record the first episode as an animated GIF' }))
+    .option('seed', seedOption('seed', 'episode k is reset with seed + k', { default: 0 }))
+    .option('checkpoint', valueOption({ type: 'string', describe: 'checkpoint name in DIR/checkpoints (default: the latest)' }))
+    // Refused with one line (the run's own env options are used), so it is not in the help.
+    .option('env-option', {
+      type: 'string', array: true, hidden: true,
+      coerce: () => { throw new UsageError('eval runs the env with the options the run was trained with (run.json: config.envOptions); --env-option is for rollout, train ppo and bench envs'); },
+    })
     .option('random', { type: 'boolean', default: false, describe: 'evaluate the uniformly random policy instead (the baseline)' })
     .option('backend', backendOption)
     .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }) as never,

@@ -6,7 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { FigureContext } from '../figures/figure.js';
 import { FIGURES, findFigure } from '../figures/index.js';
-import { UsageError, nonNegativeInteger } from './support.js';
+import { LIMITS, UsageError, seedValue, valueOption } from './support.js';
 
 export interface FiguresArgs {
   name: string;
@@ -47,8 +47,8 @@ export async function runFigures(args: FiguresArgs, say: (text: string) => void 
 }
 
 function seedList(value: unknown): number[] {
-  const seeds = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map(nonNegativeInteger('seeds'));
-  if (seeds.length === 0) throw new UsageError('--seeds needs at least one seed');
+  const seeds = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map(seedValue('seeds'));
+  if (seeds.length === 0) throw new UsageError('--seeds needs a value: one or more seeds');
   if (new Set(seeds).size !== seeds.length) throw new UsageError(`--seeds repeats a seed: ${seeds.join(' ')}`);
   return seeds;
 }
@@ -59,8 +59,8 @@ export const figuresCommand: CommandModule<object, FiguresArgs> = {
   builder: (y) => y
     .positional('name', { type: 'string', default: 'list', describe: `list, all, or a figure (${FIGURES.map((f) => f.name).join(', ')})` })
     .option('quick', { type: 'boolean', default: false, describe: 'the quick setting: minutes, a smoke run, not a reproduction' })
-    .option('out', { type: 'string', describe: 'output directory (default figures/NAME; with `all`, DIR/NAME for each)' })
-    .option('seeds', { type: 'string', array: true, coerce: seedList, describe: 'seeds instead of the figure\'s own (e.g. --seeds 1 2 3)' }) as never,
+    .option('out', valueOption({ type: 'string', describe: 'output directory (default figures/NAME; with `all`, DIR/NAME for each)' }))
+    .option('seeds', valueOption({ type: 'string', array: true, coerce: seedList, describe: `seeds instead of the figure's own (e.g. --seeds 1 2 3); each an integer in [0, ${LIMITS.seed}]` })) as never,
   handler: async (args) => {
     if (args.name === 'list') {
       for (const line of listFigures()) console.log(line);

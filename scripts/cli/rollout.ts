@@ -1,9 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { spec } from '../../envs/registration.js';
-import { writeGif } from '../../envs/render/gif.js';
-import { randomRollout } from '../runs/random-rollout.js';
-import { formatCount, progressBar } from '../runs/progress.js';
-import { nonNegativeInteger, outputFile, positiveInteger } from './support.js';
+import { LIMITS, envOptionOption, integerOption, outputFile, seedOption, typeEnvOptions, valueOption } from './support.js';
 
 interface RolloutArgs {
   env: string;
@@ -13,6 +9,7 @@ interface RolloutArgs {
   vectorization: 'sync' | 'async';
   gif: string | undefined;
   json: boolean;
+  envOption: Record<string, string> | undefined;
   importUrls: string[];
 }
 
@@ -23,20 +20,25 @@ export const rolloutCommand: CommandModule<object, RolloutArgs> = {
   command: 'rollout',
   describe: 'Run a random policy and report throughput and returns',
   builder: (y) => y
-    .option('env', { type: 'string', demandOption: true, describe: 'registered env id (see `latentgym envs`)' })
-    .option('steps', { type: 'number', default: 1000, coerce: positiveInteger('steps'), describe: 'total env steps' })
-    .option('seed', { type: 'number', default: 0, coerce: nonNegativeInteger('seed') })
-    .option('num-envs', { type: 'number', default: 1, coerce: positiveInteger('num-envs'), describe: 'parallel envs' })
-    .option('vectorization', { choices: ['sync', 'async'] as const, default: 'sync' as const, describe: 'async runs each env in a worker thread' })
-    .option('gif', { type: 'string', coerce: outputFile('gif'), describe: 'write the first episode of env 0 to this GIF' })
+    .option('env', valueOption({ type: 'string', demandOption: true, describe: 'registered env id (see `latentgym envs`)' }))
+    .option('env-option', envOptionOption('make() option of the env, KEY=VALUE'))
+    .option('steps', integerOption('steps', 1, LIMITS.steps, 'total env steps', { default: 1000 }))
+    .option('seed', seedOption('seed', 'env i is reset with seed + i', { default: 0 }))
+    .option('num-envs', integerOption('num-envs', 1, LIMITS.numEnvs, 'parallel envs', { default: 1 }))
+    .option('vectorization', valueOption({ choices: ['sync', 'async'] as const, default: 'sync' as const, describe: 'async runs each env in a worker thread' }))
+    .option('gif', valueOption({ type: 'string', coerce: outputFile('gif'), describe: 'write the first episode of env 0 to this GIF' }))
     .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }) as never,
   handler: async (args) => {
-    spec(args.env); // fail fast on an unknown id, naming the valid ones
+    const [{ spec }, { writeGif }, { randomRollout }, { formatCount, progressBar }] = await Promise.all([
+      import('../../envs/registration.js'), import('../../envs/render/gif.js'), import('../runs/random-rollout.js'), import('../runs/progress.js'),
+    ]);
+    const envOptions = typeEnvOptions(args.env, spec(args.env).defaults, args.envOption ?? {}); // an unknown id fails here, naming the valid ones
     const bar = progressBar('rollout', 'steps', args.steps, 0, args.steps < PROGRESS_MIN_STEPS);
     const result = (() => {
       try {
         return randomRollout({
           envId: args.env,
+          envOptions,
           steps: args.steps,
           seed: args.seed,
           numEnvs: args.numEnvs,

@@ -9,46 +9,47 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { spec } from '../../envs/registration.js';
-import { backendOption } from '../../models/compute/backend.js';
+import { backendOption } from '../../models/compute/backend-options.js';
 import { encoderNames } from '../../models/encoders/registry.js';
-import { OBSERVATION_PIPELINES, type ObservationPipeline } from '../../agents/ppo/observations.js';
-import { DEFAULT_PPO_CONFIG, PRESETS, type PpoConfig } from '../../agents/ppo/ppo.js';
-import { CNN_ARCHITECTURES } from '../../agents/ppo/policy.js';
-import { type PpoRunSettings, RESUME_CHANGEABLE, type TrainSummary, resolvePpoConfig, trainPpo } from '../runs/ppo.js';
+import {
+  CNN_ARCHITECTURES, DEFAULT_PPO_CONFIG, OBSERVATION_PIPELINES, PRESETS, RESUME_CHANGEABLE, type ObservationPipeline, type PpoConfig, resolvePpoConfig,
+} from '../../agents/ppo/config.js';
+import type { PpoRunSettings, TrainSummary } from '../runs/ppo.js';
 import { RunDirectory } from '../runs/run-directory.js';
-import { UsageError, nonNegativeInteger, positiveInteger, positiveNumber } from './support.js';
+import { LIMITS, UsageError, commandGroup, envOptionOption, integerOption, numberOption, seedOption, typeEnvOptions, valueOption } from './support.js';
+import { checkStepBudget, presetsHelp } from './train-help.js';
 
 /** Flags that set PpoConfig fields: flag -> [config key, yargs option]; help shows DEFAULT_PPO_CONFIG's value. */
 const HYPERPARAMETERS = {
-  'num-envs': ['numEnvs', { type: 'number', coerce: positiveInteger('num-envs'), describe: 'parallel envs' }],
-  'num-steps': ['numSteps', { type: 'number', coerce: positiveInteger('num-steps'), describe: 'vector steps per rollout' }],
-  lr: ['learningRate', { type: 'number', coerce: positiveNumber('lr'), describe: 'Adam learning rate' }],
+  'num-envs': ['numEnvs', integerOption('num-envs', 1, LIMITS.numEnvs, 'parallel envs')],
+  'num-steps': ['numSteps', integerOption('num-steps', 1, LIMITS.numSteps, 'vector steps per rollout')],
+  lr: ['learningRate', numberOption('lr', { min: 0, openMin: true }, 'Adam learning rate')],
   'anneal-lr': ['annealLr', { type: 'boolean', describe: 'anneal the learning rate linearly to 0' }],
-  gamma: ['gamma', { type: 'number', coerce: unitNumber('gamma'), describe: 'discount' }],
-  'gae-lambda': ['gaeLambda', { type: 'number', coerce: unitNumber('gae-lambda'), describe: 'GAE lambda' }],
-  epochs: ['epochs', { type: 'number', coerce: positiveInteger('epochs'), describe: 'passes over each rollout' }],
-  'minibatch-size': ['minibatchSize', { type: 'number', coerce: positiveInteger('minibatch-size'), describe: 'transitions per gradient step' }],
-  'clip-coef': ['clipCoef', { type: 'number', coerce: positiveNumber('clip-coef'), describe: 'PPO clip range' }],
+  gamma: ['gamma', numberOption('gamma', { min: 0, max: 1 }, 'discount')],
+  'gae-lambda': ['gaeLambda', numberOption('gae-lambda', { min: 0, max: 1 }, 'GAE lambda')],
+  epochs: ['epochs', integerOption('epochs', 1, LIMITS.epochs, 'passes over each rollout')],
+  'minibatch-size': ['minibatchSize', integerOption('minibatch-size', 1, LIMITS.minibatchSize, 'transitions per gradient step')],
+  'clip-coef': ['clipCoef', numberOption('clip-coef', { min: 0, openMin: true }, 'PPO clip range')],
   'clip-vloss': ['clipValueLoss', { type: 'boolean', describe: 'clip the value loss around the old values' }],
-  'vf-coef': ['valueCoef', { type: 'number', coerce: nonNegativeNumber('vf-coef'), describe: 'value loss weight' }],
-  'ent-coef': ['entropyCoef', { type: 'number', coerce: nonNegativeNumber('ent-coef'), describe: 'entropy bonus weight' }],
-  'max-grad-norm': ['maxGradNorm', { type: 'number', coerce: positiveNumber('max-grad-norm'), describe: 'gradient global-norm clip' }],
-  'target-kl': ['targetKl', { type: 'number', coerce: positiveNumber('target-kl'), describe: 'stop epochs when approx KL > 1.5 x this' }],
+  'vf-coef': ['valueCoef', numberOption('vf-coef', { min: 0 }, 'value loss weight')],
+  'ent-coef': ['entropyCoef', numberOption('ent-coef', { min: 0 }, 'entropy bonus weight')],
+  'max-grad-norm': ['maxGradNorm', numberOption('max-grad-norm', { min: 0, openMin: true }, 'gradient global-norm clip')],
+  'target-kl': ['targetKl', numberOption('target-kl', { min: 0, openMin: true }, 'stop epochs when approx KL > 1.5 x this')],
   'norm-adv': ['normalizeAdvantages', { type: 'boolean', describe: 'normalise advantages per minibatch' }],
   'norm-obs': ['normalizeObservations', { type: 'boolean', describe: 'running mean/std normalisation of state/latent inputs' }],
   'norm-reward': ['normalizeRewards', { type: 'boolean', describe: 'scale rewards by the running std of the return' }],
-  hidden: ['hiddenSizes', { type: 'string', coerce: layerSizes, describe: 'MLP hidden sizes, comma-separated' }],
-  activation: ['activation', { type: 'string', choices: ['tanh', 'relu'], describe: 'MLP activation' }],
-  'log-std-init': ['logStdInit', { type: 'number', coerce: finiteNumber('log-std-init'), describe: 'initial Gaussian log std' }],
-  cnn: ['cnn', { type: 'string', coerce: cnnArchitecture, describe: `pixels: the CNN trunk (${Object.keys(CNN_ARCHITECTURES).join(', ')})` }],
-  'frame-size': ['frameSize', { type: 'number', coerce: positiveInteger('frame-size'), describe: 'pixels/latent: frame height and width' }],
+  hidden: ['hiddenSizes', valueOption({ type: 'string', coerce: layerSizes, describe: `MLP hidden sizes, comma-separated, each in [1, ${LIMITS.hiddenSize}]` })],
+  activation: ['activation', valueOption({ type: 'string', choices: ['tanh', 'relu'], describe: 'MLP activation' })],
+  'log-std-init': ['logStdInit', numberOption('log-std-init', {}, 'initial Gaussian log std')],
+  cnn: ['cnn', valueOption({ type: 'string', coerce: cnnArchitecture, describe: `pixels: the CNN trunk (${Object.keys(CNN_ARCHITECTURES).join(', ')})` })],
+  'frame-size': ['frameSize', integerOption('frame-size', 8, LIMITS.frameSize, 'pixels/latent: frame height and width')],
   grayscale: ['grayscale', { type: 'boolean', describe: 'pixels/latent: grayscale frames' }],
-  'frame-stack': ['frameStack', { type: 'number', coerce: positiveInteger('frame-stack'), describe: 'pixels/latent: frames stacked' }],
-  'latent-dim': ['latentDim', { type: 'number', coerce: positiveInteger('latent-dim'), describe: 'latent: encoder latent size' }],
-  'encoder-lr': ['encoderLearningRate', { type: 'number', coerce: positiveNumber('encoder-lr'), describe: 'latent: encoder learning rate' }],
-  'encoder-updates': ['encoderUpdates', { type: 'number', coerce: nonNegativeInteger('encoder-updates'), describe: 'latent: encoder steps per rollout' }],
-  'encoder-batch-size': ['encoderBatchSize', { type: 'number', coerce: positiveInteger('encoder-batch-size'), describe: 'latent: frames per encoder step' }],
-  'replay-steps': ['replaySteps', { type: 'number', coerce: positiveInteger('replay-steps'), describe: 'latent: vector steps of recent frames kept for the encoder' }],
+  'frame-stack': ['frameStack', integerOption('frame-stack', 1, LIMITS.frameStack, 'pixels/latent: frames stacked')],
+  'latent-dim': ['latentDim', integerOption('latent-dim', 1, LIMITS.latentDim, 'latent: encoder latent size')],
+  'encoder-lr': ['encoderLearningRate', numberOption('encoder-lr', { min: 0, openMin: true }, 'latent: encoder learning rate')],
+  'encoder-updates': ['encoderUpdates', integerOption('encoder-updates', 0, LIMITS.encoderUpdates, 'latent: encoder steps per rollout')],
+  'encoder-batch-size': ['encoderBatchSize', integerOption('encoder-batch-size', 1, LIMITS.encoderBatchSize, 'latent: frames per encoder step')],
+  'replay-steps': ['replaySteps', integerOption('replay-steps', 2, LIMITS.replaySteps, 'latent: vector steps of recent frames kept for the encoder')],
 } as const;
 
 type HyperparameterFlag = keyof typeof HYPERPARAMETERS;
@@ -77,32 +78,10 @@ export interface TrainArgs {
   evalEvery: number | undefined;
   evalEpisodes: number | undefined;
   quiet: boolean;
+  /** --env-option KEY=VALUE pairs, typed by the env's defaults in resolveConfig. */
+  envOption?: Record<string, string>;
   importUrls?: string[];
   [flag: string]: unknown;
-}
-
-function unitNumber(name: string): (value: unknown) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!(n >= 0 && n <= 1)) throw new UsageError(`--${name} must be a number in [0, 1], got ${String(value)}`);
-    return n;
-  };
-}
-
-function nonNegativeNumber(name: string): (value: unknown) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!(n >= 0 && Number.isFinite(n))) throw new UsageError(`--${name} must be a non-negative number, got ${String(value)}`);
-    return n;
-  };
-}
-
-function finiteNumber(name: string): (value: unknown) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a finite number, got ${String(value)}`);
-    return n;
-  };
 }
 
 function cnnArchitecture(value: unknown): PpoConfig['cnn'] {
@@ -113,8 +92,8 @@ function cnnArchitecture(value: unknown): PpoConfig['cnn'] {
 
 function layerSizes(value: unknown): number[] {
   const sizes = String(value).split(',').map((s) => Number(s.trim()));
-  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n <= 0)) {
-    throw new UsageError(`--hidden must be comma-separated positive integers such as 64,64, got ${String(value)}`);
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n <= 0 || n > LIMITS.hiddenSize)) {
+    throw new UsageError(`--hidden must be comma-separated integers in [1, ${LIMITS.hiddenSize}] such as 64,64, got ${String(value)}`);
   }
   return sizes;
 }
@@ -138,7 +117,10 @@ export function resolveConfig(args: TrainArgs): PpoConfig {
 
 /** The PpoConfig fields the flags set (a hyperparameter flag not given leaves its field out). */
 function flagConfig(args: TrainArgs): Partial<PpoConfig> {
-  const config: Partial<PpoConfig> = { envId: args.env, pipeline: args.obs, encoder: args.encoder, totalSteps: args.steps, seed: args.seed, vectorization: args.vectorization };
+  const config: Partial<PpoConfig> = {
+    envId: args.env, pipeline: args.obs, encoder: args.encoder, totalSteps: args.steps, seed: args.seed, vectorization: args.vectorization,
+    envOptions: args.envOption && typeEnvOptions(args.env!, spec(args.env!).defaults, args.envOption),
+  };
   const pixels: Record<string, unknown> = {};
   for (const [key, value] of explicitHyperparameters(args)) {
     if (PIXEL_KEYS.has(key)) pixels[key] = value;
@@ -169,6 +151,7 @@ function checkResumeFlags(args: TrainArgs, stored: PpoConfig): void {
   if (args.encoder !== undefined) given.push(['encoder', 'encoder', args.encoder, stored.encoder]);
   if (args.seed !== undefined) given.push(['seed', 'seed', args.seed, stored.seed]);
   if (args.vectorization !== undefined) given.push(['vectorization', 'vectorization', args.vectorization, stored.vectorization]);
+  if (args.envOption !== undefined) given.push(['env-option', 'envOptions', typeEnvOptions(stored.envId, spec(stored.envId).defaults, args.envOption), stored.envOptions]);
   for (const flag of Object.keys(HYPERPARAMETERS) as HyperparameterFlag[]) {
     const key = HYPERPARAMETERS[flag][0];
     const value = args[camel(flag)];
@@ -186,38 +169,47 @@ function checkResumeFlags(args: TrainArgs, stored: PpoConfig): void {
 
 /** Train (or resume) a run; the command's handler, callable from tests. */
 export async function train(args: TrainArgs): Promise<TrainSummary> {
+  const { trainPpo } = await import('../runs/ppo.js'); // TensorFlow.js and the agent (which registers the built-in encoders)
   const settings: PpoRunSettings = {
     out: args.out, resume: args.resume, backend: args.backend, imports: args.importUrls,
     checkpointEvery: args.checkpointEvery, keepCheckpoints: args.keepCheckpoints, evalEvery: args.evalEvery, evalEpisodes: args.evalEpisodes,
     quiet: args.quiet,
   };
-  if (!args.resume) return trainPpo(resolveConfig(args), settings);
+  if (!args.resume) return trainPpo(checkStepBudget(resolveConfig(args)), settings);
   if (args.out === undefined) throw new UsageError('--resume needs --out DIR, the run to continue');
-  checkResumeFlags(args, RunDirectory.open(args.out).record.config as unknown as PpoConfig);
+  const stored = RunDirectory.open(args.out).record.config as unknown as PpoConfig;
+  checkResumeFlags(args, stored);
+  if (args.steps !== undefined) checkStepBudget({ ...stored, totalSteps: args.steps });
   return trainPpo({ totalSteps: args.steps, learningRate: args.lr as number | undefined }, settings);
 }
 
 function trainPpoBuilder(y: Argv): Argv {
   let b = y
-    .option('env', { type: 'string', describe: 'registered env id (see `latentgym envs`)' })
-    .option('obs', { type: 'string', choices: OBSERVATION_PIPELINES as unknown as string[], describe: `observation pipeline: state (MLP), pixels (CNN), latent (encoder + MLP); default ${DEFAULT_PPO_CONFIG.pipeline}` })
-    .option('encoder', { type: 'string', describe: `latent: the encoder (${encoderNames().join(', ')}; default ${DEFAULT_PPO_CONFIG.encoder})` })
-    .option('preset', { type: 'string', describe: `hyperparameter preset (${Object.keys(PRESETS).join(', ')})` })
-    .option('steps', { type: 'number', coerce: positiveInteger('steps'), describe: `environment steps to train for (default ${DEFAULT_PPO_CONFIG.totalSteps}, or the preset's)` })
-    .option('seed', { type: 'number', coerce: nonNegativeInteger('seed'), describe: `seed of envs, networks and sampling (default ${DEFAULT_PPO_CONFIG.seed})` })
-    .option('out', { type: 'string', describe: 'run directory (default runs/ppo-ENV-OBS-seedS)' })
+    .option('env', valueOption({ type: 'string', describe: 'registered env id (see `latentgym envs`); required for a new run (--resume takes the run\'s)' }))
+    .option('env-option', envOptionOption('make() option of the env, KEY=VALUE, recorded in run.json'))
+    .option('obs', valueOption({ type: 'string', choices: OBSERVATION_PIPELINES as unknown as string[], describe: `observation pipeline: state (MLP), pixels (CNN), latent (encoder + MLP); default ${DEFAULT_PPO_CONFIG.pipeline}` }))
+    .option('encoder', valueOption({ type: 'string', describe: `latent: a registered encoder (default ${DEFAULT_PPO_CONFIG.encoder}; --import can register more)` }))
+    .option('preset', valueOption({ type: 'string', choices: Object.keys(PRESETS), describe: 'hyperparameter preset (what each sets: below)' }))
+    .option('steps', integerOption('steps', 1, LIMITS.steps, `environment steps to train for, rounded up to whole rollouts (default ${DEFAULT_PPO_CONFIG.totalSteps}, or the preset's)`))
+    .option('seed', seedOption('seed', `seed of envs (env i: seed + i), networks and sampling (default ${DEFAULT_PPO_CONFIG.seed})`))
+    .option('out', valueOption({ type: 'string', describe: 'run directory (default runs/ppo-ENV-OBS-seedS)' }))
     .option('resume', { type: 'boolean', default: false, describe: 'continue the run in --out from its last checkpoint' })
     .option('backend', backendOption)
-    .option('vectorization', { type: 'string', choices: ['sync', 'async'], describe: `state: async runs each env in a worker thread (default ${DEFAULT_PPO_CONFIG.vectorization})` })
-    .option('checkpoint-every', { type: 'number', coerce: positiveInteger('checkpoint-every'), describe: 'iterations between checkpoints, and one at the end (default 10; on --resume the run\'s)' })
-    .option('keep-checkpoints', { type: 'number', coerce: positiveInteger('keep-checkpoints'), describe: 'newest checkpoints kept (default 3; on --resume the run\'s)' })
-    .option('eval-every', { type: 'number', coerce: nonNegativeInteger('eval-every'), describe: 'iterations between evaluations, 0: only at the end (default 0; on --resume the run\'s)' })
-    .option('eval-episodes', { type: 'number', coerce: nonNegativeInteger('eval-episodes'), describe: 'episodes per evaluation of the deterministic policy, 0: none (default 10; on --resume the run\'s)' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' });
+    .option('vectorization', valueOption({ type: 'string', choices: ['sync', 'async'], describe: `state: async runs each env in a worker thread (default ${DEFAULT_PPO_CONFIG.vectorization})` }))
+    .option('checkpoint-every', integerOption('checkpoint-every', 1, LIMITS.iterations, 'iterations between checkpoints, and one at the end (default 10, or the resumed run\'s)'))
+    .option('keep-checkpoints', integerOption('keep-checkpoints', 1, LIMITS.keepCheckpoints, 'newest checkpoints kept (default 3, or the resumed run\'s)'))
+    .option('eval-every', integerOption('eval-every', 0, LIMITS.iterations, 'iterations between evaluations, 0: only at the end (default 0, or the resumed run\'s)'))
+    .option('eval-episodes', integerOption('eval-episodes', 0, LIMITS.episodes, 'episodes per evaluation of the deterministic policy, 0: none (default 10, or the resumed run\'s)'))
+    .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
+    .check((argv) => {
+      if (argv.resume && argv.preset !== undefined) throw new UsageError('--preset cannot be combined with --resume (the run keeps its config)');
+      return true;
+    });
   for (const [flag, [key, option]] of Object.entries(HYPERPARAMETERS)) {
     b = b.option(flag, { ...option, describe: `${option.describe} (default ${defaultOf(key)})` } as never);
   }
-  return b.group(Object.keys(HYPERPARAMETERS), 'PPO hyperparameters (default: CleanRL/SB3; see --preset):');
+  return b.group(Object.keys(HYPERPARAMETERS), 'PPO hyperparameters (default: CleanRL/SB3; see --preset):')
+    .epilogue(presetsHelp(Object.fromEntries(Object.entries(HYPERPARAMETERS).map(([flag, [key]]) => [key, flag]))));
 }
 
 const trainPpoCommand: CommandModule<object, TrainArgs> = {
@@ -230,9 +222,4 @@ const trainPpoCommand: CommandModule<object, TrainArgs> = {
   },
 };
 
-export const trainCommand: CommandModule = {
-  command: 'train <algorithm>',
-  describe: 'Train an agent in a run directory (algorithms: ppo)',
-  builder: (y) => y.command(trainPpoCommand).demandCommand(1, 'name an algorithm: ppo'),
-  handler: () => {},
-};
+export const trainCommand = commandGroup('train', 'algorithm', 'Train an agent in a run directory (algorithms: ppo)', [trainPpoCommand]);

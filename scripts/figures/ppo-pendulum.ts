@@ -10,12 +10,11 @@
  */
 import { relative } from 'node:path';
 import { formatCount } from '../runs/progress.js';
-import { resolvePpoConfig, trainPpo } from '../runs/ppo.js';
-import { meanStd } from '../../agents/ppo/evaluate.js';
-import type { PpoConfig } from '../../agents/ppo/ppo.js';
+import { type PpoConfig, resolvePpoConfig } from '../../agents/ppo/config.js';
 import type { RunDirectory } from '../runs/run-directory.js';
-import { type Series, writeLinePlot } from '../runs/plots.js';
+import type { Series } from '../runs/plots.js';
 import type { Figure, FigureContext } from './figure.js';
+// Training, evaluation and plotting load when the figure runs (`figures list` and --help need none).
 
 /** rl-baselines3-zoo benchmark.md: ppo, Pendulum-v1, 100k steps, one trained agent, 750 evaluation episodes. */
 const ANCHOR = { mean: -172.225, std: 104.159, steps: 100_000, episodes: 750 };
@@ -41,6 +40,7 @@ function runConfig(setting: Setting, seed: number): PpoConfig {
 
 /** Train (or continue) one run with exactly runConfig(setting, seed). */
 async function trainRun(config: PpoConfig, setting: Setting, out: string, resume: boolean): Promise<void> {
+  const { trainPpo } = await import('../runs/ppo.js');
   await trainPpo(resume ? {} : config, {
     out, resume, checkpointEvery: 5, keepCheckpoints: 1, evalEvery: setting.evalEvery, evalEpisodes: setting.evalEpisodes, quiet: true,
   });
@@ -104,6 +104,7 @@ export const ppoPendulum: Figure = {
 };
 
 async function runPpoPendulum(context: FigureContext): Promise<void> {
+  const [{ meanStd }, { writeLinePlot }] = await Promise.all([import('../../agents/ppo/evaluate.js'), import('../runs/plots.js')]);
   const setting = context.quick ? QUICK : FULL;
   const seeds = [...(context.seeds ?? setting.seeds)];
   const start = performance.now();

@@ -9,22 +9,20 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { spec } from '../../envs/registration.js';
 import { type BackendDescription, formatBackend, initBackend } from '../../models/compute/backend.js';
 import { ModelFileError } from '../../models/errors.js';
-import { encoderNames } from '../../models/encoders/registry.js';
 import { AgentConfigError } from '../../agents/errors.js';
 import { loadAgentState, saveAgentState } from '../../agents/ppo/checkpoint.js';
 import { type EvaluationOptions, type EvaluationResult, batched, evaluate, singleAction } from '../../agents/ppo/evaluate.js';
-import { DEFAULT_PPO_CONFIG, type IterationMetrics, PRESETS, Ppo, type PpoConfig } from '../../agents/ppo/ppo.js';
+import { type IterationMetrics, Ppo, type PpoConfig } from '../../agents/ppo/ppo.js';
+import { type PpoConfigInput, RESUME_CHANGEABLE, checkConfigKeys, resolvePpoConfig } from '../../agents/ppo/config.js';
 import { latestCheckpoint, listCheckpoints } from './checkpoints.js';
 import { type Series, writeLineChart } from './plots.js';
 import { importUserModules, moduleUrl, packageVersion } from './provenance.js';
 import { RunDirectory } from './run-directory.js';
 import { type EvaluationReport, type IterationReport, type Learner, runTraining } from './training-loop.js';
 
-/** A PPO configuration to train with: any PpoConfig fields, and optionally a preset applied under them. */
-export type PpoConfigInput = Partial<PpoConfig> & { preset?: string };
+export { RESUME_CHANGEABLE, resolvePpoConfig, type PpoConfigInput };
 
 /** How a run is kept (none of this changes what is learned). */
 export interface PpoRunSettings {
@@ -61,38 +59,9 @@ export interface TrainSummary {
   backend: BackendDescription;
 }
 
-/**
- * The fields a resume may change: the budget, and the learning rate (the documented remedy after a
- * divergence; the schedule anneals from the new rate over the remaining iterations). A change is
- * recorded in run.json's `resumes`.
- */
-export const RESUME_CHANGEABLE = ['totalSteps', 'learningRate'] as const;
-
 /** The run-keeping settings a run records, and their defaults. */
 const RUN_KEEPING_DEFAULTS = { checkpointEvery: 10, keepCheckpoints: 3, evalEvery: 0, evalEpisodes: 10 };
 type RunKeeping = typeof RUN_KEEPING_DEFAULTS;
-
-/** The configuration a new run trains with: defaults <- preset <- the given fields, validated. */
-export function resolvePpoConfig(input: PpoConfigInput): PpoConfig {
-  const { preset: presetName, ...fields } = input;
-  checkConfigKeys(fields);
-  if (fields.envId === undefined) throw new AgentConfigError('envId is required for a new run (see `latentgym envs`)');
-  spec(fields.envId); // an unknown id fails here, naming the registered ones
-  const preset = presetName === undefined ? {} : PRESETS[presetName];
-  if (preset === undefined) throw new AgentConfigError(`unknown preset '${presetName}'; valid: ${Object.keys(PRESETS).join(', ')}`);
-  const config: PpoConfig = structuredClone({ ...DEFAULT_PPO_CONFIG, ...preset, ...fields });
-  config.pixels = { ...DEFAULT_PPO_CONFIG.pixels, ...preset.pixels, ...fields.pixels };
-  if (config.pipeline === 'latent' && !encoderNames().includes(config.encoder)) {
-    throw new AgentConfigError(`unknown encoder '${config.encoder}'; registered: ${encoderNames().join(', ')}`);
-  }
-  return config;
-}
-
-/** A misspelt field would silently train with the default: refuse fields PpoConfig does not have. */
-function checkConfigKeys(fields: Record<string, unknown>): void {
-  const unknown = Object.keys(fields).find((key) => !(key in DEFAULT_PPO_CONFIG));
-  if (unknown !== undefined) throw new AgentConfigError(`unknown PPO config field '${unknown}'; valid: preset, ${Object.keys(DEFAULT_PPO_CONFIG).join(', ')}`);
-}
 
 /** Run-keeping settings in range: checkpoints every >= 1 iteration, >= 1 kept, evaluation counts >= 0. */
 function checkRunKeeping(keeping: RunKeeping): void {

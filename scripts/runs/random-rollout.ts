@@ -7,6 +7,8 @@ import { makeVec, type VectorEnv } from '../../envs/vector/index.js';
 
 export interface RolloutOptions {
   envId: string;
+  /** make() options of the env (plain data: worker threads get a copy). */
+  envOptions?: Readonly<Record<string, unknown>>;
   /** Environment transitions to take, summed over the vector's envs (autoreset steps not counted). */
   steps: number;
   seed: number;
@@ -30,6 +32,7 @@ export interface RolloutResult {
 
 export function randomRollout(options: RolloutOptions): RolloutResult {
   const vec: VectorEnv<unknown, unknown> = makeVec(options.envId, {
+    ...options.envOptions,
     numEnvs: options.numEnvs,
     vectorizationMode: options.vectorization,
     imports: options.imports,

@@ -16,6 +16,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { threadpoolSwitch, type ThreadpoolSwitch } from './threadpool-switch.js';
+import { MAX_WASM_THREADS } from '../backend-options.js';
 
 const require = createRequire(import.meta.url);
 
@@ -84,8 +85,7 @@ export function activeThreadpoolSwitch(): ThreadpoolSwitch | undefined {
   return threadpool;
 }
 
-/** Emscripten's pthread pool (tfjs links it with 8 pre-started workers). */
-export const MAX_WASM_THREADS = 8;
+export { MAX_WASM_THREADS };
 
 /**
  * Register the threaded build as the 'wasm' backend (replacing the package's single-threaded
