@@ -115,6 +115,90 @@ test('the physics engine alone matches the analytic slide for every Geom shape',
   }
 });
 
+/*
+ * The per-step law, written out here (g = 9.81 literally, not imported): a sliding object accelerates
+ * along the incline at g (sin(angle) - mu cos(angle)) + F / m, and one with mu m g cos(angle) >=
+ * |m g sin(angle) + F| stays at rest; apart from F / m, nothing depends on the mass.
+ *
+ * Tolerances, and what they would have caught:
+ * - sliding: |a - expected| <= 1% of |expected| + 0.01 m/s^2 at every step, a from the change of the
+ *   reported velocity over the step (0.04 s). The reported errors were tens of percent for light
+ *   objects (paired -32% / +22% in the seed 514 slide).
+ * - at rest: |v| <= 1e-4 m/s at every step and the position within 0.02 mm. The reported 0.05 kg
+ *   box crept about 2 mm with speed peaks near 30 mm/s.
+ */
+const G = 9.81;
+const STEP_DT = 0.04;
+const SLIDE_RELATIVE = 0.01;
+const SLIDE_ABSOLUTE = 0.01;
+const REST_SPEED = 1e-4;
+const REST_DRIFT = 2e-5;
+/** The object is dropped 1 cm at reset: these first steps are its landing, not checked here. */
+const LANDING_STEPS = 5;
+
+function stateEnv(id: string): AnyEnv {
+  return make(id, { observation: 'state', trackLength: 4 }); // x over the whole incline: room to slide
+}
+
+test('a light object at rest stays at rest: the reported 0.05 kg box (mu 0.5 > tan 0.4) neither creeps nor gets kicks', () => {
+  for (const mass of [0.05, 0.5]) {
+    const env: AnyEnv = make('GeomOnIncline-v0', { observation: 'state' });
+    env.reset({ seed: 1, options: { angle: 0.4, friction: 0.5, mass } });
+    let start = 0;
+    let drift = 0;
+    let peak = 0;
+    for (let t = 0; t < 50; t++) {
+      const [, p, v] = raw(env.step(force(0)).info);
+      if (t + 1 === LANDING_STEPS) start = p;
+      if (t + 1 <= LANDING_STEPS) continue;
+      drift = Math.max(drift, Math.abs(p - start));
+      peak = Math.max(peak, Math.abs(v));
+    }
+    assert.ok(drift <= REST_DRIFT, `${mass} kg: moved ${(drift * 1000).toFixed(4)} mm`);
+    assert.ok(peak <= REST_SPEED, `${mass} kg: speed peak ${(peak * 1000).toFixed(4)} mm/s`);
+  }
+});
+
+test('the reported light slide (MeshOnIncline-v0, seed 514, 0.064 kg) follows the law at every step after landing', () => {
+  const env = stateEnv('MeshOnIncline-v0');
+  const options = { angle: 0.42, friction: 0.4, mass: 0.064 };
+  const { info } = env.reset({ seed: 514, options });
+  let v = raw(info)[2];
+  const expected = G * (Math.sin(0.42) - 0.4 * Math.cos(0.42));
+  for (let t = 0; t < 50; t++) {
+    const r = env.step(force(0));
+    const v1 = raw(r.info)[2];
+    const a = (v1 - v) / STEP_DT;
+    if (t + 1 > LANDING_STEPS) {
+      assert.ok(Math.abs(a - expected) <= SLIDE_RELATIVE * expected + SLIDE_ABSOLUTE, `step ${t + 1}: a = ${a.toFixed(4)}, expected ${expected.toFixed(4)}`);
+    }
+    v = v1;
+    if (r.terminated) break;
+  }
+});
+
+test('apart from F / m the motion does not depend on the mass (same seed, masses 0.05 and 0.5 kg, force x 10)', () => {
+  for (const id of ['GeomOnIncline-v0', 'MeshOnIncline-v0']) {
+    for (const [angle, friction, perKg] of [[0.4, 0.5, 0], [0.45, 0.2, 0], [0.3, 0.3, 3], [0.35, 0.15, -2]] as const) {
+      const runs = [0.05, 0.5].map((mass) => {
+        const env = stateEnv(id);
+        const trace = [raw(env.reset({ seed: 3, options: { angle, friction, mass } }).info)];
+        for (let t = 0; t < 30; t++) {
+          const r = env.step(force(perKg * mass));
+          trace.push(raw(r.info));
+          if (r.terminated) break;
+        }
+        return trace;
+      });
+      assert.equal(runs[0]!.length, runs[1]!.length, `${id}: episode lengths`);
+      runs[0]!.forEach(([, p, v], t) => {
+        const [, q, w] = runs[1]![t]!;
+        assert.ok(Math.abs(p - q) < 1e-6 && Math.abs(v - w) < 1e-6, `${id} angle ${angle} mu ${friction} F/m ${perKg}, step ${t}: x ${p} vs ${q} m, v ${v} vs ${w} m/s`);
+      });
+    }
+  }
+});
+
 test('reward is 1 - |x - 0.5| and the episode terminates when the object leaves the track or the incline', () => {
   const env: AnyEnv = make('GeomOnIncline-v0', { observation: 'state', maxEpisodeSteps: null });
   env.reset({ seed: 3, options: { angle: 0.5, friction: 0, mass: 0.1 } });

@@ -235,9 +235,11 @@ export class InclinePhysics {
     b.quaternion.set(...snapshot.quaternion);
     b.previousQuaternion.copy(b.quaternion);
     b.interpolatedQuaternion.copy(b.quaternion);
-    // Derived quantities cannon-es caches from the pose, as its integrator leaves them after a step.
+    // Derived quantities cannon-es caches from the pose, as its integrator leaves them after a step:
+    // it updates the world inertia unforced, which keeps an isotropic body's (s I, computed once at
+    // placement) as it is; recomputing it from the restored orientation differs in the last bits.
     b.aabbNeedsUpdate = true;
-    b.updateInertiaWorld(true);
+    b.updateInertiaWorld();
     this.world!.time = snapshot.time;
   }
 
