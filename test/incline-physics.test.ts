@@ -178,7 +178,7 @@ test('the reported light slide (MeshOnIncline-v0, seed 514, 0.064 kg) follows th
 });
 
 test('apart from F / m the motion does not depend on the mass (same seed, masses 0.05 and 0.5 kg, force x 10)', () => {
-  for (const id of ['GeomOnIncline-v0', 'MeshOnIncline-v0']) {
+  for (const id of ['GeomOnIncline-v0', 'GeomOnIncline-v4', 'MeshOnIncline-v0', 'MeshOnIncline-v3']) {
     for (const [angle, friction, perKg] of [[0.4, 0.5, 0], [0.45, 0.2, 0], [0.3, 0.3, 3], [0.35, 0.15, -2]] as const) {
       const runs = [0.05, 0.5].map((mass) => {
         const env = stateEnv(id);
@@ -195,6 +195,30 @@ test('apart from F / m the motion does not depend on the mass (same seed, masses
         const [, q, w] = runs[1]![t]!;
         assert.ok(Math.abs(p - q) < 1e-6 && Math.abs(v - w) < 1e-6, `${id} angle ${angle} mu ${friction} F/m ${perKg}, step ${t}: x ${p} vs ${q} m, v ${v} vs ${w} m/s`);
       });
+    }
+  }
+});
+
+test('cylinders slide by the per-step law at any yaw (GeomOnIncline-v3..v5, MeshOnIncline-v3..v5), every step after landing', () => {
+  for (const id of ['GeomOnIncline-v3', 'GeomOnIncline-v4', 'GeomOnIncline-v5', 'MeshOnIncline-v3', 'MeshOnIncline-v4', 'MeshOnIncline-v5']) {
+    const env = stateEnv(id);
+    for (const yaw of [-Math.PI / 16, 0, Math.PI / 16]) {
+      for (const [angle, friction, mass, f] of [[0.5, 0.1, 0.3, 0], [0.45, 0.3, 0.1, 0], [0.3, 0.25, 0.2, 0.5], [0.25, 0.2, 0.4, -2]] as const) {
+        const drive = mass * G * Math.sin(angle) + f;
+        const expected = drive / mass - Math.sign(drive) * friction * G * Math.cos(angle);
+        const what = `${id} yaw ${yaw.toFixed(3)} angle ${angle} mu ${friction} m ${mass} F ${f}`;
+        let v = raw(env.reset({ seed: 0, options: { angle, friction, mass, yaw, start: f < 0 ? 0.6 : 0.4 } }).info)[2];
+        for (let t = 0; t < 50; t++) {
+          const r = env.step(force(f));
+          const v1 = raw(r.info)[2];
+          const a = (v1 - v) / STEP_DT;
+          if (t + 1 > LANDING_STEPS) {
+            assert.ok(Math.abs(a - expected) <= SLIDE_RELATIVE * Math.abs(expected) + SLIDE_ABSOLUTE, `${what}, step ${t + 1}: a = ${a.toFixed(4)}, expected ${expected.toFixed(4)}`);
+          }
+          v = v1;
+          if (r.terminated || r.truncated) break;
+        }
+      }
     }
   }
 });

@@ -22,10 +22,15 @@
  *
  * Stepping: each action applies a force F (N) along u at the centre of mass for SUBSTEPS_PER_ACTION
  * sub-steps of SUBSTEP_DT seconds (semi-implicit Euler, cannon-es's integrator).
+ *
+ * Placement: the object is laid on its resting face, the most stable hull face near its intended
+ * underside (a box on its face, a cylinder on a side face of its hull rather than balanced on an edge).
  */
 import { Body, ConvexPolyhedron, NaiveBroadphase, Plane, Quaternion, Vec3, World } from 'cannon-es';
-import { type MutableVec3, add, dot, scale } from '../core/math3d.js';
-import { CoulombFrictionSolver } from './coulomb-solver.js';
+import { type MutableVec3, add, cross, dot, scale, sub } from '../core/math3d.js';
+import { MarginNarrowphase } from './contact-margin.js';
+import { polygonNormal } from './convex.js';
+import { CoulombFrictionSolver, type WarmStartState } from './coulomb-solver.js';
 import type { ObjectModel } from './object-model.js';
 
 /** Gravitational acceleration, m/s^2. */
@@ -98,6 +103,8 @@ export interface PhysicsSnapshot {
   readonly quaternion: readonly [number, number, number, number];
   /** Simulated time of the world, s. */
   readonly time: number;
+  /** The contact impulses the next step starts from (absent in snapshots from before warm starting: none). */
+  readonly contactImpulses?: WarmStartState;
 }
 
 /** Unit vectors of the incline frame for `angle` (see the module comment). */
@@ -128,6 +135,8 @@ const Y_AXIS = new Vec3(0, 1, 0);
 const Z_AXIS = new Vec3(0, 0, 1);
 /** Lays the object's body z axis along u and its body -x axis along n (the AML env's placement). */
 const LAY_DOWN = new Quaternion().setFromAxisAngle(Y_AXIS, Math.PI / 2);
+/** Hull vertices up to this far above the incline (m) have contacts (see contact-margin.ts). */
+export const CONTACT_MARGIN = 1e-4;
 /** Beyond these sums of absolute speed (m/s), distance (m) or spin (rad/s) components the simulation has blown up. */
 const MAX_SPEED = 1e3;
 const MAX_DISTANCE = 1e4;
@@ -138,6 +147,8 @@ export class InclinePhysics {
   readonly geometry: InclineGeometry;
   readonly model: ObjectModel;
   private readonly shape: ConvexPolyhedron;
+  /** Body-frame rotation that turns the resting face exactly onto the underside, body +x (see restingFaceRotation). */
+  private readonly restingFace: Quaternion;
   readonly solver = new CoulombFrictionSolver();
   world: World | undefined;
   private body: Body | undefined;
@@ -153,6 +164,7 @@ export class InclinePhysics {
       vertices: model.hull.vertices.map((v) => new Vec3(v[0], v[1], v[2])),
       faces: model.hull.faces.map((f) => [...f]),
     });
+    this.restingFace = restingFaceRotation(model.hull.vertices, model.hull.faces);
   }
 
   /** The current episode's setup (angle, friction, mass, ...). */
@@ -179,11 +191,13 @@ export class InclinePhysics {
     this.surfaceCentre = inclineSurfaceCentre(angle, this.geometry);
     const world = new World({ gravity: new Vec3(0, 0, -GRAVITY) });
     world.broadphase = new NaiveBroadphase();
+    world.narrowphase = new MarginNarrowphase(world, CONTACT_MARGIN);
     world.allowSleep = false;
     world.solver = this.solver;
     world.defaultContactMaterial.friction = 0;
     world.defaultContactMaterial.restitution = 0;
     this.solver.friction = setup.friction;
+    this.solver.clearWarmStart();
     const { u } = this.axes;
     this.solver.tangentHint.set(u[0], u[1], u[2]);
 
@@ -195,7 +209,7 @@ export class InclinePhysics {
     world.addBody(incline);
 
     const yawRotation = new Quaternion().setFromAxisAngle(Z_AXIS, setup.yaw);
-    const orientation = inclineRotation.mult(yawRotation).mult(LAY_DOWN);
+    const orientation = inclineRotation.mult(yawRotation).mult(LAY_DOWN).mult(this.restingFace);
     const body = new Body({ mass: setup.mass, linearDamping: 0, angularDamping: 0 });
     body.addShape(this.shape);
     body.quaternion.copy(orientation);
@@ -220,6 +234,7 @@ export class InclinePhysics {
       angularVelocity: v3(b.angularVelocity),
       quaternion: [b.quaternion.x, b.quaternion.y, b.quaternion.z, b.quaternion.w],
       time: this.world!.time,
+      contactImpulses: this.solver.warmStartState,
     };
   }
 
@@ -241,6 +256,7 @@ export class InclinePhysics {
     b.aabbNeedsUpdate = true;
     b.updateInertiaWorld();
     this.world!.time = snapshot.time;
+    if (snapshot.contactImpulses !== undefined) this.solver.warmStartState = snapshot.contactImpulses;
   }
 
   /**
@@ -293,6 +309,51 @@ export class InclinePhysics {
       angularVelocity: [b.angularVelocity.x, b.angularVelocity.y, b.angularVelocity.z],
     };
   }
+}
+
+/** Faces whose outward normal is within this angle of the intended underside (body +x) may be the resting face, rad. */
+const RESTING_FACE_CONE = Math.PI / 3;
+
+/**
+ * The rotation (body frame) that turns the object's resting face exactly onto body +x (the side
+ * LAY_DOWN turns into the incline): of the hull faces within RESTING_FACE_CONE of +x, the most stable
+ * one (largest ratio of the smallest distance from the centre of mass's foot to the face's edges over
+ * the height of the centre of mass: the tangent of the tilt it can take before tipping), the one
+ * nearest to +x among equally stable ones. A box keeps its +x face (the identity); a polygonal cylinder
+ * whose ring has a vertex at +x is turned half a side so that it lies on a face instead of balancing on
+ * an edge (an unstable equilibrium it would tip off, rocking, after landing); a mug, whose handle is on
+ * +x, lies on its body next to the handle rather than on the narrow face across the handle.
+ */
+function restingFaceRotation(vertices: readonly MutableVec3[], faces: readonly (readonly number[])[]): Quaternion {
+  const down: MutableVec3 = [1, 0, 0];
+  const minAlignment = Math.cos(RESTING_FACE_CONE);
+  let best: MutableVec3 = down;
+  let bestStability = -Infinity;
+  let bestAlignment = -Infinity;
+  for (const face of faces) {
+    const raw = polygonNormal(vertices, face); // outward: faces wind counter-clockwise seen from outside
+    const len = Math.hypot(...raw);
+    if (!(len > 0)) continue;
+    const normal = scale(raw, 1 / len);
+    const alignment = dot(normal, down);
+    if (alignment < minAlignment) continue;
+    const height = dot(normal, vertices[face[0]!]!); // distance from the centre of mass (the origin) to the face's plane
+    const foot = scale(normal, height);
+    let margin = Infinity;
+    for (let i = 0; i < face.length; i++) {
+      const a = vertices[face[i]!]!, b = vertices[face[(i + 1) % face.length]!]!;
+      const inward = cross(normal, sub(b, a)); // counter-clockwise around the normal: the inside is on the left
+      margin = Math.min(margin, dot(sub(foot, a), inward) / Math.hypot(...inward));
+    }
+    const stability = margin / height;
+    const tie = Math.abs(stability - bestStability) <= 1e-4; // equally stable (vertices are float32 mesh positions)
+    if ((tie && alignment > bestAlignment + 1e-12) || (!tie && stability > bestStability)) {
+      bestStability = stability;
+      bestAlignment = alignment;
+      best = normal;
+    }
+  }
+  return new Quaternion().setFromVectors(new Vec3(...best), new Vec3(...down));
 }
 
 /** Smallest projection onto `axis` of the hull vertices rotated by `q` (m, relative to the centre of mass). */
