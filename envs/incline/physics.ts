@@ -23,8 +23,16 @@
  * Stepping: each action applies a force F (N) along u at the centre of mass for SUBSTEPS_PER_ACTION
  * sub-steps of SUBSTEP_DT seconds (semi-implicit Euler, cannon-es's integrator).
  *
- * Placement: the object is laid on its resting face, the most stable hull face near its intended
- * underside (a box on its face, a cylinder on a side face of its hull rather than balanced on an edge).
+ * Start: the object is laid on its resting face, the most stable hull face near its intended underside
+ * (a box on its face, a cylinder on a side face of its hull rather than balanced on an edge), dropped from
+ * `dropHeight`, and left to settle with no force (at most SETTLE_MAX_SUBSTEPS sub-steps) until it
+ * touches the incline and has stopped moving off it and tilting (|normal velocity| < SETTLE_NORMAL_SPEED,
+ * tilting slower than SETTLE_TILT_RATE). The landing (an impact, then a few sub-steps of penetration
+ * recovery during which the contact force, and so the friction, is off) is then over before the first
+ * observation, as in the AML env, which stepped after the drop until the object had moved a little.
+ * The settled object is then moved along the incline back to the drawn start (which changes nothing
+ * physically: the plane is uniform) and stopped there, so an episode starts, as before, at x = start
+ * with the object at rest, but now resting on the incline.
  */
 import { Body, ConvexPolyhedron, NaiveBroadphase, Plane, Quaternion, Vec3, World } from 'cannon-es';
 import { type MutableVec3, add, cross, dot, scale, sub } from '../core/math3d.js';
@@ -137,6 +145,12 @@ const Z_AXIS = new Vec3(0, 0, 1);
 const LAY_DOWN = new Quaternion().setFromAxisAngle(Y_AXIS, Math.PI / 2);
 /** Hull vertices up to this far above the incline (m) have contacts (see contact-margin.ts). */
 export const CONTACT_MARGIN = 1e-4;
+/** The settle after the drop ends after this many sub-steps at most (3 s; it takes 0.29 s, up to 1.3 s for a tuna can that tips over onto its lid). */
+export const SETTLE_MAX_SUBSTEPS = 300;
+/** Settled: in contact, speed of the centre of mass along the normal below this (m/s) ... */
+export const SETTLE_NORMAL_SPEED = 1e-5;
+/** ... and tilting (angular velocity about axes in the incline's plane) slower than this (rad/s). */
+export const SETTLE_TILT_RATE = 1e-3;
 /** Beyond these sums of absolute speed (m/s), distance (m) or spin (rad/s) components the simulation has blown up. */
 const MAX_SPEED = 1e3;
 const MAX_DISTANCE = 1e4;
@@ -149,6 +163,8 @@ export class InclinePhysics {
   private readonly shape: ConvexPolyhedron;
   /** Body-frame rotation that turns the resting face exactly onto the underside, body +x (see restingFaceRotation). */
   private readonly restingFace: Quaternion;
+  /** Sub-steps the last reset's settle took. */
+  settleSubsteps = 0;
   readonly solver = new CoulombFrictionSolver();
   world: World | undefined;
   private body: Body | undefined;
@@ -181,9 +197,16 @@ export class InclinePhysics {
 
   /**
    * Start an episode: a fresh world (so nothing carries over between episodes), the incline at
-   * `setup.angle`, the object at rest `dropHeight` above the surface at normalised position `start`.
+   * `setup.angle`, the object dropped from `dropHeight` above the surface and settled (see the module
+   * comment), its centre at normalised position `start`.
    */
   reset(setup: EpisodeSetup): void {
+    this.place(setup);
+    this.settle();
+  }
+
+  /** The object at rest `dropHeight` above the surface at normalised position `start`, not yet settled. */
+  private place(setup: EpisodeSetup): void {
     validateSetup(setup);
     this.setup = setup;
     const { angle } = setup;
@@ -221,6 +244,41 @@ export class InclinePhysics {
     world.addBody(body);
     this.world = world;
     this.body = body;
+    this.settleSubsteps = 0;
+  }
+
+  /**
+   * Let the dropped object land: zero-force sub-steps until it touches the incline and has stopped
+   * moving along the normal and tilting (or SETTLE_MAX_SUBSTEPS), then move it along the incline back
+   * to the drawn start and stop it there.
+   */
+  private settle(): void {
+    const world = this.world!;
+    const body = this.body!;
+    const { u, n } = this.axes;
+    const s0 = this.state().position;
+    let k = 0;
+    while (k < SETTLE_MAX_SUBSTEPS) {
+      world.step(SUBSTEP_DT);
+      k++;
+      if (!this.isFinite()) break;
+      const v = body.velocity, w = body.angularVelocity;
+      const normalSpeed = Math.abs(v.x * n[0] + v.y * n[1] + v.z * n[2]);
+      // Tilting: the angular velocity but its part about the normal (a sliding object keeps the little
+      // spin about the normal the landing gave it: its friction is all spent along the slope).
+      const spin = w.x * n[0] + w.y * n[1] + w.z * n[2];
+      const tilting = Math.hypot(w.x - spin * n[0], w.y - spin * n[1], w.z - spin * n[2]);
+      if (world.contacts.length > 0 && normalSpeed < SETTLE_NORMAL_SPEED && tilting < SETTLE_TILT_RATE) break;
+    }
+    this.settleSubsteps = k;
+    if (!this.isFinite()) return;
+    const back = this.state().position - s0;
+    body.position.set(body.position.x - back * u[0], body.position.y - back * u[1], body.position.z - back * u[2]);
+    body.previousPosition.copy(body.position);
+    body.interpolatedPosition.copy(body.position);
+    body.aabbNeedsUpdate = true;
+    body.velocity.set(0, 0, 0);
+    body.angularVelocity.set(0, 0, 0);
   }
 
   /** The episode setup and the object's dynamic state: enough to continue the episode exactly. */
@@ -240,7 +298,7 @@ export class InclinePhysics {
 
   /** Continue from a snapshot: a fresh episode with its setup, then the saved body state. */
   restore(snapshot: PhysicsSnapshot): void {
-    this.reset(snapshot.setup);
+    this.place(snapshot.setup);
     const b = this.objectBody;
     b.position.set(...snapshot.position);
     b.previousPosition.copy(b.position);
