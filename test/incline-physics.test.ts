@@ -436,6 +436,36 @@ test("low-dimensional state: info.lowDim is the normalised [angle, x, v], equal 
   }
 });
 
+test('info.aml: the object and look (texture) ids and names beside [angle, x, v], at reset and every step', () => {
+  const plainNames = ['orange', 'light_grey', 'pink', 'green', 'maroon', 'amber'];
+  const inclineTextures = ['red_metal_strip', 'marble', 'birch', 'green', 'retro_purple_long', 'wood'];
+  const floorTextures = ['red_marble', 'blue_bright', 'purple_squares', 'wood_stripes', 'dark_pattern', 'orange_pattern'];
+  const objects = ['box_cream', 'box_charcoal', 'box_red', 'cylinder_magenta', 'cylinder_large', 'cylinder_short',
+    'sugar_box', 'pudding_box', 'gelatin_box', 'tomato_soup_can', 'tuna_fish_can', 'coffee_can', 'mug'];
+  ALL_IDS.forEach((id, i) => {
+    const version = Number(id.slice(id.lastIndexOf('v') + 1));
+    const textured = id.startsWith('Mesh');
+    for (const randomizeScene of [true, false]) {
+      const env: AnyEnv = make(id, { observation: 'state', randomizeScene });
+      let r = { ...env.reset({ seed: 7 + i }), terminated: false, truncated: false };
+      for (let t = 0; t < 4 && !r.terminated && !r.truncated; t++) {
+        const aml = r.info['aml'] as { objectId: number; object: string; textureId: number; texture: string; state: number[] };
+        assert.equal(aml.objectId, version, id);
+        assert.equal(aml.object, objects[i], id);
+        assert.equal(aml.object, r.info['object']);
+        assert.equal(aml.textureId, r.info['sceneVariant']);
+        if (!randomizeScene) assert.equal(aml.textureId, version % 6, `${id}: the id's own look`);
+        const k = aml.textureId;
+        assert.equal(aml.texture, textured ? `${inclineTextures[k]}/${floorTextures[k]}` : plainNames[k]);
+        const lowDim = r.info['lowDim'] as number[];
+        assert.deepEqual(aml.state, [k / 6, version / 6, ...lowDim], 'the AML code scaled its ids by 1/6');
+        for (const x of aml.state) assert.ok(x >= 0 && x <= 1);
+        r = env.step(force(0.5)) as typeof r;
+      }
+    }
+  });
+});
+
 test('episode parameters are drawn from the option ranges; bad ranges are refused', () => {
   const env: AnyEnv = make('GeomOnIncline-v0', { angleLow: 0.3, angleHigh: 0.3, frictionLow: 0.2, frictionHigh: 0.25, massLow: 1, massHigh: 2, observation: 'state' });
   for (let seed = 0; seed < 10; seed++) {
