@@ -103,7 +103,7 @@ function seededRun(id: string): { quats: number[]; frame: Uint8Array } {
   return { quats, frame: env.render()!.data };
 }
 
-test('the household objects look different from the Geom shapes, and the cans move differently', () => {
+test('the household objects look different from the Geom shapes; cans, like the Geom cylinders, slide without rocking', () => {
   HOUSEHOLD_OBJECTS.slice(0, GEOM_SPECS.length).forEach((name, v) => {
     const mesh = meshObjectModel(join(householdAssetsDir(), name), 2.5, name);
     const geom = geomObjectModel(GEOM_SPECS[v]!, 2.5);
@@ -114,11 +114,12 @@ test('the household objects look different from the Geom shapes, and the cans mo
     let pixelsDiffering = 0;
     for (let i = 0; i < a.frame.length; i += 3) if (a.frame[i] !== b.frame[i]) pixelsDiffering++;
     assert.ok(pixelsDiffering > 1000, `${name}: frames differ on ${pixelsDiffering} px only`);
-    // A flat-bottomed box slides like any other (Coulomb sliding does not depend on shape); the cans'
-    // rims, radii and inertia make them rock and roll differently from the Geom cylinders.
-    if (GEOM_SPECS[v]!.kind === 'cylinder') {
-      const rotationGap = Math.max(...a.quats.map((q, i) => Math.abs(q - (b.quats[i] ?? q))));
-      assert.ok(rotationGap > 1e-3, `${name}: same orientation trajectory as ${geom.name}`);
+    // Coulomb sliding does not depend on the shape: a box, and a can or cylinder lying on a side face of
+    // its 16-sided hull, slide without turning (they used to rock, cylinders on an edge of their hull,
+    // cans on narrow faces of an irregular one: the per-step acceleration jitter of the incline issue).
+    for (const [run, what] of [[a, geom.name], [b, name]] as const) {
+      const rotation = Math.max(...run.quats.map((q, i) => Math.abs(q - run.quats[i % 4]!)));
+      assert.ok(rotation < 1e-3, `${what}: the orientation changed by ${rotation} while sliding`);
     }
   });
 });

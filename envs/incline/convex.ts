@@ -42,6 +42,45 @@ export function convexHull(points: ArrayLike<number>, maxVertices = MAX_HULL_VER
   return hull;
 }
 
+/** Sides of a collision hull around the body z axis (see `collisionHull`). */
+export const HULL_SIDES = 16;
+/** Elevations of a collision hull's support directions (see `collisionHull`): HULL_SIDES x HULL_ELEVATIONS = MAX_HULL_VERTICES. */
+export const HULL_ELEVATIONS = 8;
+
+/**
+ * The collision hull of `points`: the convex hull of their support points (the farthest point) in
+ * `sides` x `elevations` directions, `sides` evenly spaced angles around the z axis at each of
+ * `elevations` evenly spaced elevations strictly between the poles (so at most sides x elevations
+ * vertices, every one a point of the input). Throws `DegenerateHullError` like `convexHull`.
+ *
+ * Why a regular pattern around z: the incline envs lay objects with body z down the slope, so z is the
+ * axis of a cylinder or can lying on its side. Around z the hull is then a regular `sides`-gon prism
+ * (the support points of a ring of 32 or 64 vertices in 16 evenly spaced directions), lying on a face,
+ * which cannot tip over an edge while tan(pi / sides) exceeds what the envs' yaw, friction and angle
+ * can make it (see the incline README). The hull of support points in directions spread evenly over
+ * the sphere (the old rule, kept by `convexHull`) is an irregular polygon around z, with narrow faces
+ * that rock.
+ */
+export function collisionHull(points: ArrayLike<number>, sides = HULL_SIDES, elevations = HULL_ELEVATIONS, relativeThickness = 1e-4): ConvexHull {
+  if (!Number.isInteger(sides) || sides < 3 || !Number.isInteger(elevations) || elevations < 2) {
+    throw new RangeError(`collisionHull: needs >= 3 sides and >= 2 elevations, got ${sides} and ${elevations}`);
+  }
+  const pts = toPoints(points);
+  assertVolume(distinct(pts), relativeThickness);
+  const all = hullOf(pts).vertices;
+  const chosen = new Set<number>();
+  for (let j = 0; j < elevations; j++) {
+    const elevation = -Math.PI / 2 + ((j + 0.5) * Math.PI) / elevations;
+    const z = Math.sin(elevation), r = Math.cos(elevation);
+    for (let k = 0; k < sides; k++) {
+      const a = (2 * Math.PI * k) / sides;
+      const d: Vec3 = [r * Math.cos(a), r * Math.sin(a), z];
+      chosen.add(farthestFrom(all, (p) => dot(p, d))[0]);
+    }
+  }
+  return hullOf([...chosen].sort((a, b) => a - b).map((i) => all[i]!));
+}
+
 function toPoints(points: ArrayLike<number>): MutableVec3[] {
   if (points.length % 3 !== 0) throw new RangeError(`convexHull: ${points.length} coordinates is not a multiple of 3`);
   const out: MutableVec3[] = [];
@@ -123,7 +162,7 @@ function hullOf(points: readonly MutableVec3[]): ConvexHull {
 }
 
 /** Area-weighted normal of a polygon (Newell's method); its direction follows the winding. */
-function polygonNormal(vertices: readonly Vec3[], face: readonly number[]): MutableVec3 {
+export function polygonNormal(vertices: readonly Vec3[], face: readonly number[]): MutableVec3 {
   const n: MutableVec3 = [0, 0, 0];
   for (let i = 0; i < face.length; i++) {
     const a = vertices[face[i]!]!;

@@ -20,7 +20,9 @@
  * 'state': the normalised low-dimensional state [angle, x, v], Box(0, 1, [3], float32), where
  * angle is mapped from [angleLow, angleHigh] and v from [-VELOCITY_BOUND, VELOCITY_BOUND] m/s (both
  * clipped to [0, 1]). `info` always holds the low-dimensional state, normalised (`lowDim`) and raw
- * (`lowDimRaw`: rad, m from the top end, m/s), the raw pose and the episode's parameters.
+ * (`lowDimRaw`: rad, m from the top end, m/s), the raw pose, the episode's parameters, and `aml`:
+ * the object's and the look's ids and names beside [angle, x, v], the state the AML evaluation uses
+ * (InclineAmlInfo).
  */
 import { Env, type EnvMetadata, type EnvState, type Frame, type Info, type RenderMode, type ResetArgs, type ResetResult, type StepResult } from '../core/env.js';
 import { EnvStateError, InvalidOptionError, ResetNeededError } from '../core/errors.js';
@@ -33,7 +35,7 @@ import { Box } from '../spaces/box.js';
 import type { Camera } from '../render/camera.js';
 import type { ObjectModel } from './object-model.js';
 import { DEFAULT_INCLINE, type EpisodeSetup, type InclineGeometry, type InclineState, InclinePhysics, type PhysicsSnapshot } from './physics.js';
-import { type SceneStyle, InclineScene, REFERENCE_CAMERA, SCENE_STYLES, SCENE_VARIANTS, sceneLook } from './scene.js';
+import { type SceneStyle, InclineScene, REFERENCE_CAMERA, SCENE_STYLES, SCENE_VARIANTS, lookName, sceneLook } from './scene.js';
 
 /** Largest force along the incline, N. */
 export const MAX_FORCE = 2;
@@ -45,11 +47,28 @@ export const START_RANGE: readonly [number, number] = [0.06, 0.12];
 export const YAW_RANGE = Math.PI / 16;
 /** Gap between the object and the surface when it is dropped, m. */
 export const DROP_HEIGHT = 0.01;
+/** The AML code divided its categorical ids (texture_id, object_id) by this to put them in [0, 1]. */
+export const AML_ID_SCALE = 6;
 /** Names of the low-dimensional state's entries. */
 export const LOW_DIM_NAMES: readonly string[] = Object.freeze(['angle', 'position', 'velocity']);
 
 export type InclineObservationMode = 'pixels' | 'state';
+
 export type InclineObservation = NDArray<'uint8'> | NDArray<'float32'>;
+
+/** `info.aml`: the state the AML evaluation uses (see InclineEnv.info). */
+export interface InclineAmlInfo {
+  /** The object's integer id: N of GeomOnIncline-vN / MeshOnIncline-vN. */
+  readonly objectId: number;
+  /** The object's name ('box_cream', 'tomato_soup_can', ...). */
+  readonly object: string;
+  /** The look's integer id (the incline/floor look, 0..5; drawn per reset unless randomizeScene is false). */
+  readonly textureId: number;
+  /** The look's name: the incline colour of a plain scene, 'incline texture/floor texture' of a textured one. */
+  readonly texture: string;
+  /** [textureId / 6, objectId / 6, angle, x, v]: the AML code's 5-dim aux (ids over 6, then the normalised lowDim). */
+  readonly state: readonly [number, number, number, number, number];
+}
 
 /** Options shared by every incline env (the registered defaults are the AML env's). */
 export interface InclineEnvOptions extends RenderOptions {
@@ -81,6 +100,8 @@ export interface InclineEnvOptions extends RenderOptions {
 export interface InclineEnvSetup {
   /** The object that slides. */
   object: ObjectModel;
+  /** Its integer id, reported in `info.aml` (the registered envs use their version number N of XOnIncline-vN). Default 0. */
+  objectId?: number;
   /** The look used when `randomizeScene` is false (the AML env used its version number). */
   sceneVariant: number;
   geometry?: InclineGeometry;
@@ -119,6 +140,7 @@ export class InclineEnv extends Env<InclineObservation, NDArray<'float32'>> {
   readonly sceneStyle: SceneStyle;
   readonly sceneVariant: number;
   readonly object: ObjectModel;
+  readonly objectId: number;
   /** The physics (exposed for inspection and tests). */
   readonly physics: InclinePhysics;
   private readonly scene: InclineScene;
@@ -134,6 +156,7 @@ export class InclineEnv extends Env<InclineObservation, NDArray<'float32'>> {
     super();
     rejectUnknownOptions(`InclineEnv(${setup.object.name})`, options, INCLINE_OPTION_NAMES);
     this.object = setup.object;
+    this.objectId = integerOption('objectId', setup.objectId ?? 0, 0, Number.MAX_SAFE_INTEGER);
     this.angleRange = range('angle', options.angleLow ?? 0.25, options.angleHigh ?? 0.5, 0, 1.2);
     this.frictionRange = range('friction', options.frictionLow ?? 0.1, options.frictionHigh ?? 0.5, 0, 2);
     this.massRange = range('mass', options.massLow ?? 0.05, options.massHigh ?? 0.5, 0.001, 100);
@@ -305,7 +328,24 @@ export class InclineEnv extends Env<InclineObservation, NDArray<'float32'>> {
       mass: episode.mass,
       object: this.object.name,
       sceneVariant: this.variant,
+      aml: this.amlInfo(),
       physicsFailure: this.failed,
+    };
+  }
+
+  /**
+   * What the AML evaluation regresses latents onto, for the current state: the object's and the
+   * look's integer ids and names, and `state` = [textureId / 6, objectId / 6, angle, x, v] (the
+   * authors' 5-dim aux: their ids over 6, then `lowDim`).
+   */
+  private amlInfo(): InclineAmlInfo {
+    const lowDim = this.lowDimState();
+    return {
+      objectId: this.objectId,
+      object: this.object.name,
+      textureId: this.variant,
+      texture: lookName(this.sceneStyle, this.variant),
+      state: [this.variant / AML_ID_SCALE, this.objectId / AML_ID_SCALE, ...lowDim],
     };
   }
 }

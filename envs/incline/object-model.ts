@@ -6,14 +6,14 @@
 import { type MutableVec3, sub } from '../core/math3d.js';
 import type { RenderMesh } from '../render/mesh.js';
 import { translateMesh } from '../render/primitives3d.js';
-import { type ConvexHull, MAX_HULL_VERTICES, convexHull, solidProperties } from './convex.js';
+import { type ConvexHull, HULL_SIDES, MAX_HULL_VERTICES, collisionHull, solidProperties } from './convex.js';
 
 export interface ObjectModel {
   /** A short human-readable name ('box', 'tomato_soup_can', ...). */
   readonly name: string;
   /** The mesh that is drawn, in the body frame. */
   readonly mesh: RenderMesh;
-  /** The collision shape (convex hull of the mesh), in the body frame. */
+  /** The collision shape (`collisionHull` of the mesh), in the body frame. */
   readonly hull: ConvexHull;
   /**
    * Diagonal of the inertia tensor per kilogram about the centre of mass, in the body axes, m^2
@@ -27,12 +27,15 @@ export interface ObjectModel {
 }
 
 /**
- * Build an object from a mesh given in any frame: computes the convex hull (at most `maxHullVertices`
- * vertices), its volume, centre of mass and inertia, and moves mesh and hull so the centre of mass is
+ * Build an object from a mesh given in its body frame: computes the collision hull (`collisionHull`:
+ * at most `maxHullVertices` vertices, HULL_SIDES around body z, the axis the envs lay down the
+ * slope), its volume, centre of mass and inertia, and moves mesh and hull so the centre of mass is
  * the origin. Throws `DegenerateHullError` (a RangeError) for a flat mesh.
  */
 export function objectModelFromMesh(name: string, mesh: RenderMesh, maxHullVertices = MAX_HULL_VERTICES): ObjectModel {
-  const rawHull = convexHull(mesh.positions, maxHullVertices);
+  const elevations = Math.floor(maxHullVertices / HULL_SIDES);
+  if (elevations < 2) throw new RangeError(`objectModelFromMesh: maxHullVertices must be >= ${2 * HULL_SIDES}, got ${maxHullVertices}`);
+  const rawHull = collisionHull(mesh.positions, HULL_SIDES, elevations);
   const props = solidProperties(rawHull);
   const c = props.centroid;
   const vertices = rawHull.vertices.map((v) => sub(v, c));

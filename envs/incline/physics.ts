@@ -22,10 +22,23 @@
  *
  * Stepping: each action applies a force F (N) along u at the centre of mass for SUBSTEPS_PER_ACTION
  * sub-steps of SUBSTEP_DT seconds (semi-implicit Euler, cannon-es's integrator).
+ *
+ * Start: the object is laid on its resting face, the most stable hull face near its intended underside
+ * (a box on its face, a cylinder on a side face of its hull rather than balanced on an edge), dropped from
+ * `dropHeight`, and left to settle with no force (at most SETTLE_MAX_SUBSTEPS sub-steps) until it
+ * touches the incline and has stopped moving off it and tilting (|normal velocity| < SETTLE_NORMAL_SPEED,
+ * tilting slower than SETTLE_TILT_RATE). The landing (an impact, then a few sub-steps of penetration
+ * recovery during which the contact force, and so the friction, is off) is then over before the first
+ * observation, as in the AML env, which stepped after the drop until the object had moved a little.
+ * The settled object is then moved along the incline back to the drawn start (which changes nothing
+ * physically: the plane is uniform) and stopped there, so an episode starts, as before, at x = start
+ * with the object at rest, but now resting on the incline.
  */
 import { Body, ConvexPolyhedron, NaiveBroadphase, Plane, Quaternion, Vec3, World } from 'cannon-es';
-import { type MutableVec3, add, dot, scale } from '../core/math3d.js';
-import { CoulombFrictionSolver } from './coulomb-solver.js';
+import { type MutableVec3, add, cross, dot, scale, sub } from '../core/math3d.js';
+import { MarginNarrowphase } from './contact-margin.js';
+import { polygonNormal } from './convex.js';
+import { CoulombFrictionSolver, type WarmStartState } from './coulomb-solver.js';
 import type { ObjectModel } from './object-model.js';
 
 /** Gravitational acceleration, m/s^2. */
@@ -98,6 +111,8 @@ export interface PhysicsSnapshot {
   readonly quaternion: readonly [number, number, number, number];
   /** Simulated time of the world, s. */
   readonly time: number;
+  /** The contact impulses the next step starts from (absent in snapshots from before warm starting: none). */
+  readonly contactImpulses?: WarmStartState;
 }
 
 /** Unit vectors of the incline frame for `angle` (see the module comment). */
@@ -128,6 +143,14 @@ const Y_AXIS = new Vec3(0, 1, 0);
 const Z_AXIS = new Vec3(0, 0, 1);
 /** Lays the object's body z axis along u and its body -x axis along n (the AML env's placement). */
 const LAY_DOWN = new Quaternion().setFromAxisAngle(Y_AXIS, Math.PI / 2);
+/** Hull vertices up to this far above the incline (m) have contacts (see contact-margin.ts). */
+export const CONTACT_MARGIN = 1e-4;
+/** The settle after the drop ends after this many sub-steps at most (3 s; it takes 0.29 s, up to 1.3 s for a tuna can that tips over onto its lid). */
+export const SETTLE_MAX_SUBSTEPS = 300;
+/** Settled: in contact, speed of the centre of mass along the normal below this (m/s) ... */
+export const SETTLE_NORMAL_SPEED = 1e-5;
+/** ... and tilting (angular velocity about axes in the incline's plane) slower than this (rad/s). */
+export const SETTLE_TILT_RATE = 1e-3;
 /** Beyond these sums of absolute speed (m/s), distance (m) or spin (rad/s) components the simulation has blown up. */
 const MAX_SPEED = 1e3;
 const MAX_DISTANCE = 1e4;
@@ -138,6 +161,10 @@ export class InclinePhysics {
   readonly geometry: InclineGeometry;
   readonly model: ObjectModel;
   private readonly shape: ConvexPolyhedron;
+  /** Body-frame rotation that turns the resting face exactly onto the underside, body +x (see restingFaceRotation). */
+  private readonly restingFace: Quaternion;
+  /** Sub-steps the last reset's settle took. */
+  settleSubsteps = 0;
   readonly solver = new CoulombFrictionSolver();
   world: World | undefined;
   private body: Body | undefined;
@@ -153,6 +180,7 @@ export class InclinePhysics {
       vertices: model.hull.vertices.map((v) => new Vec3(v[0], v[1], v[2])),
       faces: model.hull.faces.map((f) => [...f]),
     });
+    this.restingFace = restingFaceRotation(model.hull.vertices, model.hull.faces);
   }
 
   /** The current episode's setup (angle, friction, mass, ...). */
@@ -169,9 +197,16 @@ export class InclinePhysics {
 
   /**
    * Start an episode: a fresh world (so nothing carries over between episodes), the incline at
-   * `setup.angle`, the object at rest `dropHeight` above the surface at normalised position `start`.
+   * `setup.angle`, the object dropped from `dropHeight` above the surface and settled (see the module
+   * comment), its centre at normalised position `start`.
    */
   reset(setup: EpisodeSetup): void {
+    this.place(setup);
+    this.settle();
+  }
+
+  /** The object at rest `dropHeight` above the surface at normalised position `start`, not yet settled. */
+  private place(setup: EpisodeSetup): void {
     validateSetup(setup);
     this.setup = setup;
     const { angle } = setup;
@@ -179,11 +214,13 @@ export class InclinePhysics {
     this.surfaceCentre = inclineSurfaceCentre(angle, this.geometry);
     const world = new World({ gravity: new Vec3(0, 0, -GRAVITY) });
     world.broadphase = new NaiveBroadphase();
+    world.narrowphase = new MarginNarrowphase(world, CONTACT_MARGIN);
     world.allowSleep = false;
     world.solver = this.solver;
     world.defaultContactMaterial.friction = 0;
     world.defaultContactMaterial.restitution = 0;
     this.solver.friction = setup.friction;
+    this.solver.clearWarmStart();
     const { u } = this.axes;
     this.solver.tangentHint.set(u[0], u[1], u[2]);
 
@@ -195,7 +232,7 @@ export class InclinePhysics {
     world.addBody(incline);
 
     const yawRotation = new Quaternion().setFromAxisAngle(Z_AXIS, setup.yaw);
-    const orientation = inclineRotation.mult(yawRotation).mult(LAY_DOWN);
+    const orientation = inclineRotation.mult(yawRotation).mult(LAY_DOWN).mult(this.restingFace);
     const body = new Body({ mass: setup.mass, linearDamping: 0, angularDamping: 0 });
     body.addShape(this.shape);
     body.quaternion.copy(orientation);
@@ -207,6 +244,41 @@ export class InclinePhysics {
     world.addBody(body);
     this.world = world;
     this.body = body;
+    this.settleSubsteps = 0;
+  }
+
+  /**
+   * Let the dropped object land: zero-force sub-steps until it touches the incline and has stopped
+   * moving along the normal and tilting (or SETTLE_MAX_SUBSTEPS), then move it along the incline back
+   * to the drawn start and stop it there.
+   */
+  private settle(): void {
+    const world = this.world!;
+    const body = this.body!;
+    const { u, n } = this.axes;
+    const s0 = this.state().position;
+    let k = 0;
+    while (k < SETTLE_MAX_SUBSTEPS) {
+      world.step(SUBSTEP_DT);
+      k++;
+      if (!this.isFinite()) break;
+      const v = body.velocity, w = body.angularVelocity;
+      const normalSpeed = Math.abs(v.x * n[0] + v.y * n[1] + v.z * n[2]);
+      // Tilting: the angular velocity but its part about the normal (a sliding object keeps the little
+      // spin about the normal the landing gave it: its friction is all spent along the slope).
+      const spin = w.x * n[0] + w.y * n[1] + w.z * n[2];
+      const tilting = Math.hypot(w.x - spin * n[0], w.y - spin * n[1], w.z - spin * n[2]);
+      if (world.contacts.length > 0 && normalSpeed < SETTLE_NORMAL_SPEED && tilting < SETTLE_TILT_RATE) break;
+    }
+    this.settleSubsteps = k;
+    if (!this.isFinite()) return;
+    const back = this.state().position - s0;
+    body.position.set(body.position.x - back * u[0], body.position.y - back * u[1], body.position.z - back * u[2]);
+    body.previousPosition.copy(body.position);
+    body.interpolatedPosition.copy(body.position);
+    body.aabbNeedsUpdate = true;
+    body.velocity.set(0, 0, 0);
+    body.angularVelocity.set(0, 0, 0);
   }
 
   /** The episode setup and the object's dynamic state: enough to continue the episode exactly. */
@@ -220,12 +292,13 @@ export class InclinePhysics {
       angularVelocity: v3(b.angularVelocity),
       quaternion: [b.quaternion.x, b.quaternion.y, b.quaternion.z, b.quaternion.w],
       time: this.world!.time,
+      contactImpulses: this.solver.warmStartState,
     };
   }
 
   /** Continue from a snapshot: a fresh episode with its setup, then the saved body state. */
   restore(snapshot: PhysicsSnapshot): void {
-    this.reset(snapshot.setup);
+    this.place(snapshot.setup);
     const b = this.objectBody;
     b.position.set(...snapshot.position);
     b.previousPosition.copy(b.position);
@@ -235,10 +308,13 @@ export class InclinePhysics {
     b.quaternion.set(...snapshot.quaternion);
     b.previousQuaternion.copy(b.quaternion);
     b.interpolatedQuaternion.copy(b.quaternion);
-    // Derived quantities cannon-es caches from the pose, as its integrator leaves them after a step.
+    // Derived quantities cannon-es caches from the pose, as its integrator leaves them after a step:
+    // it updates the world inertia unforced, which keeps an isotropic body's (s I, computed once at
+    // placement) as it is; recomputing it from the restored orientation differs in the last bits.
     b.aabbNeedsUpdate = true;
-    b.updateInertiaWorld(true);
+    b.updateInertiaWorld();
     this.world!.time = snapshot.time;
+    if (snapshot.contactImpulses !== undefined) this.solver.warmStartState = snapshot.contactImpulses;
   }
 
   /**
@@ -291,6 +367,51 @@ export class InclinePhysics {
       angularVelocity: [b.angularVelocity.x, b.angularVelocity.y, b.angularVelocity.z],
     };
   }
+}
+
+/** Faces whose outward normal is within this angle of the intended underside (body +x) may be the resting face, rad. */
+const RESTING_FACE_CONE = Math.PI / 3;
+
+/**
+ * The rotation (body frame) that turns the object's resting face exactly onto body +x (the side
+ * LAY_DOWN turns into the incline): of the hull faces within RESTING_FACE_CONE of +x, the most stable
+ * one (largest ratio of the smallest distance from the centre of mass's foot to the face's edges over
+ * the height of the centre of mass: the tangent of the tilt it can take before tipping), the one
+ * nearest to +x among equally stable ones. A box keeps its +x face (the identity); a polygonal cylinder
+ * whose ring has a vertex at +x is turned half a side so that it lies on a face instead of balancing on
+ * an edge (an unstable equilibrium it would tip off, rocking, after landing); a mug, whose handle is on
+ * +x, lies on its body next to the handle rather than on the narrow face across the handle.
+ */
+function restingFaceRotation(vertices: readonly MutableVec3[], faces: readonly (readonly number[])[]): Quaternion {
+  const down: MutableVec3 = [1, 0, 0];
+  const minAlignment = Math.cos(RESTING_FACE_CONE);
+  let best: MutableVec3 = down;
+  let bestStability = -Infinity;
+  let bestAlignment = -Infinity;
+  for (const face of faces) {
+    const raw = polygonNormal(vertices, face); // outward: faces wind counter-clockwise seen from outside
+    const len = Math.hypot(...raw);
+    if (!(len > 0)) continue;
+    const normal = scale(raw, 1 / len);
+    const alignment = dot(normal, down);
+    if (alignment < minAlignment) continue;
+    const height = dot(normal, vertices[face[0]!]!); // distance from the centre of mass (the origin) to the face's plane
+    const foot = scale(normal, height);
+    let margin = Infinity;
+    for (let i = 0; i < face.length; i++) {
+      const a = vertices[face[i]!]!, b = vertices[face[(i + 1) % face.length]!]!;
+      const inward = cross(normal, sub(b, a)); // counter-clockwise around the normal: the inside is on the left
+      margin = Math.min(margin, dot(sub(foot, a), inward) / Math.hypot(...inward));
+    }
+    const stability = margin / height;
+    const tie = Math.abs(stability - bestStability) <= 1e-4; // equally stable (vertices are float32 mesh positions)
+    if ((tie && alignment > bestAlignment + 1e-12) || (!tie && stability > bestStability)) {
+      bestStability = stability;
+      bestAlignment = alignment;
+      best = normal;
+    }
+  }
+  return new Quaternion().setFromVectors(new Vec3(...best), new Vec3(...down));
 }
 
 /** Smallest projection onto `axis` of the hull vertices rotated by `q` (m, relative to the centre of mass). */

@@ -17,7 +17,7 @@ import { type DirectionalLight, type FrameBuffer, type GroundPlane, Rasterizer, 
 import { boxMesh, withMaterial } from '../render/primitives3d.js';
 import type { ObjectModel } from './object-model.js';
 import { type InclineGeometry, inclineCentre, inclineSurfaceCentre } from './physics.js';
-import { INCLINE_COLORS, checkerFloorTexture, floorTexture, inclineTexture } from './textures.js';
+import { FLOOR_TEXTURE_NAMES, INCLINE_COLORS, INCLINE_COLOR_NAMES, INCLINE_TEXTURE_NAMES, checkerFloorTexture, floorTexture, inclineTexture } from './textures.js';
 
 /** 'plain': one of six flat incline colours over a checker floor (the Geom env's look); 'textured': one of six incline and floor textures (the YCB env's look). */
 export type SceneStyle = 'plain' | 'textured';
@@ -60,6 +60,17 @@ export function sceneLook(style: SceneStyle, variant: number): { incline: Materi
     incline: { color: [1, 1, 1], texture: inclineTexture(variant) },
     floor: { color: [1, 1, 1], texture: floorTexture(variant) },
   };
+}
+
+/**
+ * The name of look `variant` of `style`: the incline colour ('orange', ...) of a plain look, the
+ * incline and floor texture names ('marble/blue_bright', ...) of a textured one.
+ */
+export function lookName(style: SceneStyle, variant: number): string {
+  if (!Number.isInteger(variant) || variant < 0 || variant >= SCENE_VARIANTS) {
+    throw new RangeError(`scene variant must be an integer in [0, ${SCENE_VARIANTS - 1}], got ${variant}`);
+  }
+  return style === 'plain' ? INCLINE_COLOR_NAMES[variant]! : `${INCLINE_TEXTURE_NAMES[variant]!}/${FLOOR_TEXTURE_NAMES[variant]!}`;
 }
 
 /** Renders one incline scene at a fixed frame size. */

@@ -14,6 +14,9 @@ export const INCLINE_COLORS: readonly Vec3[] = Object.freeze([
   [1, 0.5, 0], [0.8, 0.8, 0.8], [0.9, 0.4, 0.4], [0, 1, 0], [0.5, 0.15, 0.15], [1, 0.6, 0],
 ]);
 
+/** Names of INCLINE_COLORS, in order. */
+export const INCLINE_COLOR_NAMES = ['orange', 'light_grey', 'pink', 'green', 'maroon', 'amber'] as const;
+
 export const INCLINE_TEXTURE_NAMES = ['red_metal_strip', 'marble', 'birch', 'green', 'retro_purple_long', 'wood'] as const;
 export const FLOOR_TEXTURE_NAMES = ['red_marble', 'blue_bright', 'purple_squares', 'wood_stripes', 'dark_pattern', 'orange_pattern'] as const;
 

@@ -105,7 +105,7 @@ export function makeGeomOnIncline(version: number, options: GeomEnvOptions = {})
   if (spec === undefined) throw new InvalidOptionError(`GeomOnIncline: version must be in [0, ${GEOM_SPECS.length - 1}], got ${version}`);
   const [scale, , rest] = splitOptions(options);
   const object = cached(`geom:${version}:${scale}`, () => geomObjectModel(spec, scale));
-  return new InclineEnv({ object, sceneVariant: version }, { scene: 'plain', ...rest });
+  return new InclineEnv({ object, objectId: version, sceneVariant: version }, { scene: 'plain', ...rest });
 }
 
 /** A MeshOnIncline env: household object HOUSEHOLD_OBJECTS[version], or the OBJ in `meshDir`. */
@@ -117,5 +117,5 @@ export function makeMeshOnIncline(version: number, options: MeshEnvOptions = {})
   const object = meshDir
     ? meshObjectModel(meshDir, scale)
     : meshObjectModel(join(householdAssetsDir(), name), scale, name);
-  return new InclineEnv({ object, sceneVariant: version % 6 }, { scene: 'textured', ...rest });
+  return new InclineEnv({ object, objectId: version, sceneVariant: version % 6 }, { scene: 'textured', ...rest });
 }
