@@ -97,13 +97,13 @@ test('a bad choice prints the valid choices on one line', () => {
 });
 
 test('an unknown command or subcommand names the valid ones', () => {
-  assertOneLineError(cli('frobnicate'), /unknown command 'frobnicate'; valid: envs, rollout, train, eval, bench, figures/);
+  assertOneLineError(cli('frobnicate'), /unknown command 'frobnicate'; valid: envs, rollout, collect, train, eval, bench, figures/);
   assertOneLineError(cli('bench', 'foo'), /unknown benchmark suite 'foo'; valid: envs, nn, ppo/);
   assertOneLineError(cli('train', 'foo'), /unknown algorithm 'foo'; valid: ppo/);
   assertOneLineError(cli('train', 'foo', '--env', 'Pendulum-v1'), /unknown algorithm 'foo'; valid: ppo/);
   assertOneLineError(cli('figures', 'foo'), /unknown figure 'foo'; valid: ppo-pendulum \(or list, all\)/);
   assertOneLineError(cli('bench'), /name a benchmark suite: envs, nn, ppo/);
-  assertOneLineError(cli(), /name a command: envs, rollout, train, eval, bench, figures/);
+  assertOneLineError(cli(), /name a command: envs, rollout, collect, train, eval, bench, figures/);
 });
 
 test('--dry-run checks flags, their combinations and env ids, and runs nothing', () => {

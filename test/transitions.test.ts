@@ -153,3 +153,22 @@ test('latentgym collect writes a dataset; bad input is one line', () => {
   assert.notEqual(mixed.code, 0);
   assert.equal(mixed.stderr.trim().split('\n').length, 1, mixed.stderr);
 });
+
+test('collect --policy RUN_DIR: runs trained on state and on pixels act while frames are recorded; others refused', async () => {
+  const { trainPpo } = await import('../scripts/runs/ppo.js');
+  const { collectDataset } = await import('../scripts/cli/collect.js');
+  const base = { envId: 'GeomOnIncline-v0', seed: 1, numEnvs: 1, numSteps: 32, epochs: 1, minibatchSize: 32, totalSteps: 32, hiddenSizes: [8] };
+  const args = { env: undefined, policy: '', steps: 40, numEnvs: 2, seed: 0, frameSize: 24, chunkSize: 4096, mixedObjects: false, out: '', envOption: undefined, json: true, importUrls: [] };
+  for (const pipeline of ['state', 'pixels'] as const) {
+    const run = join(TMP, `run-${pipeline}`);
+    const pixels = { frameSize: 36, grayscale: true, frameStack: 2 };
+    await trainPpo({ ...base, pipeline, ...(pipeline === 'pixels' ? { pixels } : {}) }, { out: run, evalEpisodes: 0 });
+    const out = join(TMP, `policy-${pipeline}`);
+    const summary = await collectDataset({ ...args, policy: run, out });
+    assert.equal(summary.steps, 40);
+    const data = TransitionDataset.open(out);
+    assert.deepEqual(data.fields.frames.shape, [24, 24, 3]);
+    assert.equal((data.meta.policy as { pipeline: string }).pipeline, pipeline);
+    await assert.rejects(collectDataset({ ...args, policy: run, env: 'Pendulum-v1', out: join(TMP, `bad-${pipeline}`) }), /^UsageError: --env Pendulum-v1 differs from the run's env GeomOnIncline-v0/);
+  }
+});
