@@ -27,6 +27,7 @@ function assertOneLineError(r: CliResult, pattern: RegExp, code = 2, what = '') 
 const COMMANDS: { path: string[]; required: string[] }[] = [
   { path: ['envs'], required: [] },
   { path: ['rollout'], required: ['--env', 'Pendulum-v1'] },
+  { path: ['collect'], required: ['--env', 'Pendulum-v1', '--out', 'data/none'] },
   { path: ['train', 'ppo'], required: ['--env', 'Pendulum-v1'] },
   { path: ['eval'], required: ['--run', 'runs/none'] },
   { path: ['bench', 'envs'], required: [] },
