@@ -57,12 +57,17 @@ export function collectTransitions(options: CollectOptions): TransitionManifest 
   const frameSize = options.frameSize ?? 64;
   const ids = collectEnvIds(options.envId, numEnvs, options.mixedObjects ?? false);
   const envs: Env<unknown, unknown>[] = [];
-  for (const id of ids) envs.push((() => {
+  try {
+    for (const id of ids) envs.push((() => {
     const defaults = envSpec(id).defaults as Record<string, unknown>;
     const sized = 'renderWidth' in defaults ? { renderWidth: frameSize, renderHeight: frameSize } : {};
     const makeOptions: Record<string, unknown> = { ...options.envOptions, ...sized, renderMode: 'rgb_array' };
     return options.makeEnv ? options.makeEnv(id, envs.length, makeOptions) : make(id, makeOptions as MakeOptions);
   })());
+  } catch (error) {
+    for (const env of envs) env.close(); // the envs made before the one that failed
+    throw error;
+  }
   try {
     const render = (env: Env<unknown, unknown>) => {
       const frame = env.unwrapped.render();
