@@ -27,6 +27,7 @@ function assertOneLineError(r: CliResult, pattern: RegExp, code = 2, what = '') 
 const COMMANDS: { path: string[]; required: string[] }[] = [
   { path: ['envs'], required: [] },
   { path: ['rollout'], required: ['--env', 'Pendulum-v1'] },
+  { path: ['collect'], required: ['--env', 'Pendulum-v1', '--out', 'data/none'] },
   { path: ['train', 'ppo'], required: ['--env', 'Pendulum-v1'] },
   { path: ['eval'], required: ['--run', 'runs/none'] },
   { path: ['bench', 'envs'], required: [] },
@@ -97,13 +98,13 @@ test('a bad choice prints the valid choices on one line', () => {
 });
 
 test('an unknown command or subcommand names the valid ones', () => {
-  assertOneLineError(cli('frobnicate'), /unknown command 'frobnicate'; valid: envs, rollout, train, eval, bench, figures/);
+  assertOneLineError(cli('frobnicate'), /unknown command 'frobnicate'; valid: envs, rollout, collect, train, eval, bench, figures/);
   assertOneLineError(cli('bench', 'foo'), /unknown benchmark suite 'foo'; valid: envs, nn, ppo/);
   assertOneLineError(cli('train', 'foo'), /unknown algorithm 'foo'; valid: ppo/);
   assertOneLineError(cli('train', 'foo', '--env', 'Pendulum-v1'), /unknown algorithm 'foo'; valid: ppo/);
   assertOneLineError(cli('figures', 'foo'), /unknown figure 'foo'; valid: ppo-pendulum \(or list, all\)/);
   assertOneLineError(cli('bench'), /name a benchmark suite: envs, nn, ppo/);
-  assertOneLineError(cli(), /name a command: envs, rollout, train, eval, bench, figures/);
+  assertOneLineError(cli(), /name a command: envs, rollout, collect, train, eval, bench, figures/);
 });
 
 test('--dry-run checks flags, their combinations and env ids, and runs nothing', () => {

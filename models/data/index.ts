@@ -3,3 +3,5 @@
  * between them, drawn from the envs (models/ may import envs/, never the reverse).
  */
 export * from './pendulum-e2c.js';
+export * from './transitions.js';
+export * from './collect.js';

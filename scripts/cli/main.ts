@@ -14,10 +14,11 @@ import { benchCommand } from './bench.js';
 import { trainCommand } from './train.js';
 import { evalCommand } from './eval.js';
 import { figuresCommand } from './figures.js';
+import { collectCommand } from './collect.js';
 import { importUserModules, packageVersion } from '../runs/provenance.js';
 import { type CommandGroup, UsageError, commandName, dryRunnable, nameOne, resolveImports } from './support.js';
 
-const COMMANDS: readonly (CommandModule<any, any> | CommandGroup)[] = [envsCommand, rolloutCommand, trainCommand, evalCommand, benchCommand, figuresCommand];
+const COMMANDS: readonly (CommandModule<any, any> | CommandGroup)[] = [envsCommand, rolloutCommand, collectCommand, trainCommand, evalCommand, benchCommand, figuresCommand];
 const COMMAND_NAMES = COMMANDS.map(commandName);
 
 function reportAndExit(message: string, code: number): never {
