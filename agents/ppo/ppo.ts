@@ -33,6 +33,7 @@ import type { FrameReplay } from '../../models/encoders/frame-replay.js';
 import { OnlineRepresentation } from '../../models/encoders/online.js';
 import { makeEncoder } from '../../models/encoders/registry.js';
 import '../../models/encoders/autoencoder.js';
+import '../../models/encoders/vae.js';
 import { TrainingDivergedError } from '../../models/errors.js';
 import { type LossStats, normalizeAdvantages, ppoLoss } from './losses.js';
 import { ObservationNormalizer, RewardScaler } from './normalization.js';

@@ -5,3 +5,4 @@ export * from './training-step.js';
 export * from './online.js';
 export { FrameReplay, type FrameReplayState } from './frame-replay.js';
 export { OnlineAutoencoder } from './autoencoder.js';
+export { BatchNorm, ConvVae, gaussianKl, gaussianNll, type VaeOptions } from './vae.js';
