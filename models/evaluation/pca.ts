@@ -16,6 +16,7 @@
  * (13 rounds to converge on incline-like data, so ~1.5 min for the authors' 10k training frames). Component signs are fixed so
  * that each component's largest-magnitude entry is positive. Variances are per sample (divided by n).
  */
+import { orthonormalizeRows } from '../nn/init.js';
 import { Rng } from '../../envs/core/rng.js';
 
 export interface PcaOptions {
@@ -48,24 +49,9 @@ export interface PcaModel {
   transform(data: ArrayLike<number>): Float32Array;
 }
 
-/** Orthonormalise the r rows of a row-major [r, m] matrix in place (modified Gram-Schmidt, twice). */
+/** Orthonormalise the r rows of a row-major [r, m] matrix in place. */
 function orthonormalise(a: Float64Array, r: number, m: number): void {
-  for (let j = 0; j < r; j++) {
-    const aj = a.subarray(j * m, (j + 1) * m);
-    for (let pass = 0; pass < 2; pass++) {
-      for (let k = 0; k < j; k++) {
-        const ak = a.subarray(k * m, (k + 1) * m);
-        let dot = 0;
-        for (let i = 0; i < m; i++) dot += ak[i]! * aj[i]!;
-        for (let i = 0; i < m; i++) aj[i] = aj[i]! - dot * ak[i]!;
-      }
-    }
-    let norm = 0;
-    for (let i = 0; i < m; i++) norm += aj[i]! ** 2;
-    norm = Math.sqrt(norm);
-    if (norm === 0) throw new RangeError('fitPca: the data has fewer independent directions than components requested');
-    for (let i = 0; i < m; i++) aj[i] = aj[i]! / norm;
-  }
+  if (!orthonormalizeRows(a, r, m)) throw new RangeError('fitPca: the data has fewer independent directions than components requested');
 }
 
 /** Eigen-decomposition of a symmetric r x r matrix (cyclic Jacobi): values descending, vectors as columns. */

@@ -7,6 +7,32 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../envs/core/rng.js';
 
 /**
+ * Orthonormalise the `r` rows of a row-major [r, m] float64 matrix in place, by modified
+ * Gram-Schmidt applied twice (once is not enough in floating point). Returns false if a row is
+ * (numerically exactly) dependent on the earlier ones, leaving it zero-normed.
+ */
+export function orthonormalizeRows(a: Float64Array, r: number, m: number): boolean {
+  let independent = true;
+  for (let j = 0; j < r; j++) {
+    const aj = a.subarray(j * m, (j + 1) * m);
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < j; k++) {
+        const ak = a.subarray(k * m, (k + 1) * m);
+        let dot = 0;
+        for (let i = 0; i < m; i++) dot += ak[i]! * aj[i]!;
+        for (let i = 0; i < m; i++) aj[i] = aj[i]! - dot * ak[i]!;
+      }
+    }
+    let norm = 0;
+    for (let i = 0; i < m; i++) norm += aj[i]! * aj[i]!;
+    norm = Math.sqrt(norm);
+    if (norm === 0) independent = false;
+    for (let i = 0; i < m; i++) aj[i] = aj[i]! / norm;
+  }
+  return independent;
+}
+
+/**
  * A [rows, cols] matrix (row-major, float64) with orthonormal rows or columns, whichever are fewer,
  * times `gain` (torch.nn.init.orthogonal_): the Q of a QR factorisation of a Gaussian matrix, with
  * the signs fixed so that R has a positive diagonal. QR here is modified Gram-Schmidt, twice.
@@ -16,21 +42,7 @@ export function orthogonal(rows: number, cols: number, gain: number, rng: Rng): 
   const n = Math.min(rows, cols);
   const q = new Float64Array(m * n); // column j of the tall matrix at q[j * m ...]
   for (let i = 0; i < q.length; i++) q[i] = rng.normal();
-  for (let j = 0; j < n; j++) {
-    const cj = q.subarray(j * m, (j + 1) * m);
-    for (let pass = 0; pass < 2; pass++) {
-      for (let k = 0; k < j; k++) {
-        const ck = q.subarray(k * m, (k + 1) * m);
-        let dot = 0;
-        for (let i = 0; i < m; i++) dot += ck[i]! * cj[i]!;
-        for (let i = 0; i < m; i++) cj[i] = cj[i]! - dot * ck[i]!;
-      }
-    }
-    let norm = 0;
-    for (let i = 0; i < m; i++) norm += cj[i]! * cj[i]!;
-    norm = Math.sqrt(norm);
-    for (let i = 0; i < m; i++) cj[i] = cj[i]! / norm;
-  }
+  orthonormalizeRows(q, n, m);
   const out = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
