@@ -143,6 +143,11 @@ function explicitHyperparameters(args: TrainArgs): [string, unknown][] {
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
+/** A resumed run keeps its config: a preset would change it (checked by --dry-run too). */
+function refusePresetOnResume(args: Pick<TrainArgs, 'preset'>): void {
+  if (args.preset !== undefined) throw new UsageError('--preset cannot be combined with --resume (the run keeps its config)');
+}
+
 /** On --resume: flags may repeat the run's config, not change it (except --steps). */
 function checkResumeFlags(args: TrainArgs, stored: PpoConfig): void {
   const given: [string, string, unknown, unknown][] = [];
@@ -164,7 +169,7 @@ function checkResumeFlags(args: TrainArgs, stored: PpoConfig): void {
       throw new UsageError(`--resume continues the run with its own config: --${flag} ${JSON.stringify(value)} differs from the run's ${JSON.stringify(storedValue)} (only --steps and --lr may change)`);
     }
   }
-  if (args.preset !== undefined) throw new UsageError('--preset cannot be combined with --resume (the run keeps its config)');
+  refusePresetOnResume(args);
 }
 
 /** Train (or resume) a run; the command's handler, callable from tests. */
@@ -202,7 +207,7 @@ function trainPpoBuilder(y: Argv): Argv {
     .option('eval-episodes', integerOption('eval-episodes', 0, LIMITS.episodes, 'episodes per evaluation of the deterministic policy, 0: none (default 10, or the resumed run\'s)'))
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
     .check((argv) => {
-      if (argv.resume && argv.preset !== undefined) throw new UsageError('--preset cannot be combined with --resume (the run keeps its config)');
+      if (argv.resume) refusePresetOnResume(argv as unknown as TrainArgs);
       return true;
     });
   for (const [flag, [key, option]] of Object.entries(HYPERPARAMETERS)) {

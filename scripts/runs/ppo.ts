@@ -18,7 +18,7 @@ import { type IterationMetrics, Ppo, type PpoConfig } from '../../agents/ppo/ppo
 import { type PpoConfigInput, RESUME_CHANGEABLE, checkConfigKeys, resolvePpoConfig } from '../../agents/ppo/config.js';
 import { latestCheckpoint, listCheckpoints } from './checkpoints.js';
 import { type Series, writeLineChart } from './plots.js';
-import { importUserModules, moduleUrl, packageVersion } from './provenance.js';
+import { loadRunModules, packageVersion } from './provenance.js';
 import { RunDirectory } from './run-directory.js';
 import { type EvaluationReport, type IterationReport, type Learner, runTraining } from './training-loop.js';
 
@@ -165,8 +165,7 @@ export async function trainPpo(config: PpoConfigInput, settings: PpoRunSettings 
     existing.lock(); // before anything else: a second writer stops here
   }
   try {
-    const imports = [...new Set([...(existing?.record.imports ?? []), ...(settings.imports ?? []).map(moduleUrl)])];
-    await importUserModules(imports);
+    const imports = await loadRunModules(existing?.record.imports, settings.imports);
     const { config: resolved, changes } = existing
       ? resumedConfig(config, existing.record.config as unknown as PpoConfig)
       : { config: resolvePpoConfig(config), changes: {} };
@@ -201,7 +200,8 @@ export async function trainPpo(config: PpoConfigInput, settings: PpoRunSettings 
 
 /** A resume's changes to run.json: the new config and settings, and the history of changed fields. */
 function recordResume(run: RunDirectory, config: PpoConfig, changes: Partial<PpoConfig>, keeping: RunKeeping): void {
-  const iteration = listCheckpoints(run.checkpointDir).length > 0 ? Number(listCheckpoints(run.checkpointDir).at(-1)!.slice('iter-'.length)) : 0;
+  const latest = listCheckpoints(run.checkpointDir).at(-1);
+  const iteration = latest === undefined ? 0 : Number(latest.slice('iter-'.length));
   run.updateRecord((record) => ({
     ...record,
     config: config as unknown as Record<string, unknown>,
@@ -274,8 +274,7 @@ export async function loadPolicy(runDir: string, options: LoadPolicyOptions = {}
     throw new ModelFileError(`${run.path} has no checkpoint yet (train it first, or wait for its first checkpoint)`);
   }
   const backend = await initBackend({ backend: options.backend });
-  const imports = [...new Set([...(run.record.imports ?? []), ...(options.imports ?? []).map(moduleUrl)])];
-  await importUserModules(imports);
+  const imports = await loadRunModules(run.record.imports, options.imports);
   // One env is enough to act and evaluate; the replay only matters in training.
   const config: PpoConfig = { ...(structuredClone(run.record.config) as unknown as PpoConfig), numEnvs: 1, vectorization: 'sync', replaySteps: 2 };
   const agent = new Ppo(config, { imports });

@@ -58,3 +58,13 @@ function syntaxErrorLocation(file: string, seen = new Set<string>()): string | u
   }
   return undefined;
 }
+
+/**
+ * Load a run's user modules: those its run.json recorded and `extra` ones (paths or URLs), without
+ * repeats. Returns the whole list as file: URLs (to record, and to pass to async env workers).
+ */
+export async function loadRunModules(recorded: readonly string[] | undefined, extra: readonly string[] | undefined): Promise<string[]> {
+  const urls = [...new Set([...(recorded ?? []), ...(extra ?? []).map(moduleUrl)])];
+  await importUserModules(urls);
+  return urls;
+}
